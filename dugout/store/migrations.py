@@ -1,0 +1,187 @@
+"""Versioned schema changes, applied in order, one transaction each.
+
+Every database records the version it is at in the `meta` table. Opening a
+database applies the steps it lacks, so a file made by an older dugout keeps
+working; a database from a newer dugout is refused rather than misread.
+
+A step, once released, is frozen: it builds the tables as they were at its
+version (not from `schema.py`, which follows the latest version), so that
+upgrading an old database gives exactly what a fresh one gets. Later issues
+(entities, outcomes) add steps at the end of `MIGRATIONS`.
+
+Two processes may open a fresh database at once; each step takes a write lock
+first (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL) and re-reads
+the version under it, so a step is never applied twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    inspect,
+    select,
+    text,
+    update,
+)
+
+from .errors import StoreError
+from .schema import SCHEMA_VERSION_KEY, meta
+
+# Any fixed number: the key of the PostgreSQL advisory lock that serializes migrations.
+_PG_MIGRATION_LOCK = 0x6475_676F  # "dugo"
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step: `apply` moves a database at `version - 1` to `version`."""
+
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _v1_initial(conn: Connection) -> None:
+    """Version 1: meta, articles and claims, as they were at version 1."""
+    md = MetaData()
+    Table(
+        "meta",
+        md,
+        Column("key", String(64), primary_key=True),
+        Column("value", Text, nullable=False),
+    )
+    Table(
+        "articles",
+        md,
+        Column("id", String(255), primary_key=True),
+        Column("url", Text),
+        Column("outlet", String(255)),
+        Column("published", String(32)),
+        Column("title", Text),
+        Column("text", Text, nullable=False),
+        Column("author", Text),
+        Column("source", Text),
+        Column("content_hash", String(64), nullable=False, unique=True),
+        Column("published_hint", Boolean, nullable=False, default=False),
+        Column("ingested_at", String(32), nullable=False),
+        Index("ix_articles_published", "published"),
+        Index("ix_articles_outlet", "outlet"),
+    )
+    Table(
+        "claims",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("doc", String(255), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+        Column("type", String(32), nullable=False),
+        Column("subject", Text, nullable=False),
+        Column("object", Text),
+        Column("value", String(64)),
+        Column("polarity", String(16), nullable=False),
+        Column("modality", String(16), nullable=False),
+        Column("evidence", Text, nullable=False),
+        Column("attribution", Text),
+        Column("outlet", String(255)),
+        Column("happened", String(32)),
+        Column("confidence", Float),
+        Column("competition", Text),
+        Column("counterpart", Text),
+        Column("extra", JSON),
+        Column("subject_folded", Text, nullable=False),
+        Column("object_folded", Text),
+        Index("ix_claims_subject_folded", "subject_folded"),
+        Index("ix_claims_object_folded", "object_folded"),
+        Index("ix_claims_type", "type"),
+        Index("ix_claims_outlet", "outlet"),
+        Index("ix_claims_doc", "doc"),
+    )
+    md.create_all(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "meta, articles and claims tables", _v1_initial),)
+
+
+def latest_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """The version a database has once every step in `migrations` is applied."""
+    return migrations[-1].version if migrations else 0
+
+
+def current_version(conn: Connection) -> int:
+    """The version recorded in the database; 0 for an empty one."""
+    if not inspect(conn).has_table("meta"):
+        return 0
+    value = conn.execute(select(meta.c.value).where(meta.c.key == SCHEMA_VERSION_KEY)).scalar()
+    return int(value) if value is not None else 0
+
+
+def _set_version(conn: Connection, version: int) -> None:
+    done = conn.execute(
+        update(meta).where(meta.c.key == SCHEMA_VERSION_KEY).values(value=str(version))
+    ).rowcount
+    if not done:
+        conn.execute(meta.insert().values(key=SCHEMA_VERSION_KEY, value=str(version)))
+
+
+@contextmanager
+def _locked_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that holds the database's write lock from its first statement."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn = conn.execution_options(dugout_sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+            yield conn
+
+
+def _check_steps(migrations: Sequence[Migration]) -> None:
+    versions = [m.version for m in migrations]
+    if versions != list(range(1, len(versions) + 1)):
+        raise ValueError(f"migration versions must be 1, 2, 3 ... in order, got {versions}")
+
+
+def _too_new(found: int, supported: int) -> StoreError:
+    return StoreError(
+        f"database schema version {found} is newer than this dugout supports ({supported}); "
+        "upgrade dugout to use this database"
+    )
+
+
+def migrate(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the database up to the latest version; return that version.
+
+    Raises StoreError if the database is at a version newer than `migrations` know.
+    """
+    _check_steps(migrations)
+    target = latest_version(migrations)
+    with engine.connect() as conn:
+        version = current_version(conn)
+    if version > target:
+        raise _too_new(version, target)
+    for step in migrations:
+        if step.version <= version:
+            continue
+        with _locked_transaction(engine) as conn:
+            version = current_version(conn)
+            if version > target:
+                raise _too_new(version, target)
+            if version >= step.version:
+                continue  # another process applied it while we waited for the lock
+            step.apply(conn)
+            _set_version(conn, step.version)
+            version = step.version
+    return version

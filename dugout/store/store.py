@@ -1,0 +1,310 @@
+"""The Store: articles and their claims in one database, SQLite or PostgreSQL.
+
+Every write is one report in one transaction (its article row and all its
+claim rows, or nothing), so a batch killed half-way leaves whole reports only
+and rerunning it adds just the missing ones. Duplicates are refused by the
+database's own unique constraints (article id, content hash), which keeps
+`add_report` idempotent even when two processes ingest the same report at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from ..records import Article, Claim, normalized_text
+from .engine import make_engine
+from .errors import StoreError
+from .migrations import MIGRATIONS, Migration, current_version, migrate
+from .schema import articles as articles_t
+from .schema import claims as claims_t
+from .urls import resolve_db_url
+
+
+@dataclass
+class StoredClaim:
+    """A stored claim with what a reader needs to cite it: the report's date, title and link."""
+
+    claim: Claim
+    published: str | None
+    title: str | None
+    url: str | None
+    id: int | None = None
+
+
+def fold_name(name: str | None) -> str | None:
+    """The form names are matched in: case, accents and punctuation folded (as the scorer does)."""
+    return normalized_text(name) if name is not None else None
+
+
+def _one_line(error: BaseException) -> str:
+    orig = getattr(error, "orig", None) or error
+    lines = str(orig).strip().splitlines()
+    return lines[0] if lines else type(orig).__name__
+
+
+def _article_row(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "url": article.url,
+        "outlet": article.outlet,
+        "published": article.published,
+        "title": article.title,
+        "text": article.text,
+        "author": article.author,
+        "source": article.source,
+        "content_hash": article.content_hash,
+        "published_hint": bool(article.published_hint),
+        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def _claim_row(claim: Claim) -> dict[str, Any]:
+    return {
+        "doc": claim.doc,
+        "type": claim.type,
+        "subject": claim.subject,
+        "object": claim.object,
+        "value": claim.value,
+        "polarity": claim.polarity,
+        "modality": claim.modality,
+        "evidence": claim.evidence,
+        "attribution": claim.attribution,
+        "outlet": claim.outlet,
+        "happened": claim.when,
+        "confidence": claim.confidence,
+        "competition": claim.competition,
+        "counterpart": claim.counterpart,
+        "extra": claim.extra or None,
+        "subject_folded": fold_name(claim.subject),
+        "object_folded": fold_name(claim.object),
+    }
+
+
+def _claim_from_row(row: Any) -> Claim:
+    return Claim(
+        doc=row.doc,
+        type=row.type,
+        subject=row.subject,
+        object=row.object,
+        value=row.value,
+        polarity=row.polarity,
+        modality=row.modality,
+        evidence=row.evidence,
+        attribution=row.attribution,
+        outlet=row.outlet,
+        when=row.happened,
+        confidence=row.confidence,
+        competition=row.competition,
+        counterpart=row.counterpart,
+        extra=dict(row.extra or {}),
+    )
+
+
+def _article_from_row(row: Any) -> Article:
+    return Article(
+        id=row.id,
+        text=row.text,
+        title=row.title,
+        url=row.url,
+        outlet=row.outlet,
+        published=row.published,
+        author=row.author,
+        source=row.source,
+        published_hint=bool(row.published_hint),
+    )
+
+
+def _name_matches(column: Any, words: list[str]) -> ColumnElement[bool]:
+    """Every query word is a whole word of the folded name: " carlo ancelotti " LIKE "% ancelotti %".
+
+    Folded names hold only letters, digits and single spaces, so no LIKE wildcard needs escaping.
+    """
+    padded = literal(" ") + column + literal(" ")
+    return and_(*(padded.like(f"% {word} %") for word in words))
+
+
+class Store:
+    """Articles and claims in one database. Open with `Store.open(db)`; use as a context manager."""
+
+    def __init__(self, engine: Engine, url: str, version: int) -> None:
+        self.engine = engine
+        self.url = url
+        self._version = version
+
+    @classmethod
+    def open(cls, db: str | None = None, *, migrations: tuple[Migration, ...] | None = None) -> Store:
+        """Open (creating or upgrading the schema as needed) the database `db` names.
+
+        `db` is a path, a URL or None, as `resolve_db_url` reads it. `migrations`
+        replaces the built-in steps (tests use it to check upgrades).
+        """
+        url = resolve_db_url(db)
+        engine = make_engine(url)
+        try:
+            version = migrate(engine, MIGRATIONS if migrations is None else migrations)
+        except DBAPIError as error:
+            engine.dispose()
+            shown = engine.url.render_as_string(hide_password=True)
+            raise StoreError(f"cannot open database {shown}: {_one_line(error)}") from error
+        except BaseException:
+            engine.dispose()  # no pooled connection may outlive a failed open
+            raise
+        return cls(engine, url, version)
+
+    def close(self) -> None:
+        """Release the connections (and, for SQLite, the file)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        """The schema version recorded in the database."""
+        with self.engine.connect() as conn:
+            return current_version(conn)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def find_duplicate(self, article: Article) -> str | None:
+        """The id of a stored report with the same id or the same normalized text, else None.
+
+        Two primary/unique-key look-ups: cheap enough to run before parsing every report.
+        """
+        with self.engine.connect() as conn:
+            found = conn.execute(select(articles_t.c.id).where(articles_t.c.id == article.id)).scalar()
+            if found is None:
+                found = conn.execute(
+                    select(articles_t.c.id).where(articles_t.c.content_hash == article.content_hash)
+                ).scalar()
+        return found
+
+    def add_report(self, article: Article, claims: list[Claim]) -> bool:
+        """Store a report and its claims in one transaction; False if it is already stored.
+
+        A duplicate (same id or same normalized text) changes nothing. The early
+        check saves work; the unique constraints make it safe under a race.
+        Any other failure rolls the whole report back and raises StoreError.
+        """
+        wrong = [c.doc for c in claims if c.doc != article.id]
+        if wrong:
+            raise ValueError(f"claims of report {article.id!r} name another doc: {wrong[0]!r}")
+        if self.find_duplicate(article) is not None:
+            return False
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(articles_t.insert(), _article_row(article))
+                if claims:
+                    conn.execute(claims_t.insert(), [_claim_row(c) for c in claims])
+        except IntegrityError as error:
+            if self.find_duplicate(article) is not None:
+                return False  # another writer stored it between our check and our insert
+            raise StoreError(f"cannot store report {article.id}: {_one_line(error)}") from error
+        return True
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def claims(
+        self,
+        about: str | None = None,
+        type: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[StoredClaim]:
+        """Stored claims, oldest report first (undated reports last), filtered.
+
+        `about` matches subject or object when every word of it is a word of the
+        name, ignoring case and accents ("ancelotti" finds "Carlo Ancelotti");
+        `outlet` is the claim's outlet, or its report's when the claim has none;
+        `since` is an ISO date compared with the report's publication date, so
+        undated reports drop out.
+        """
+        query: Select[Any] = select(
+            claims_t,
+            articles_t.c.published.label("article_published"),
+            articles_t.c.title.label("article_title"),
+            articles_t.c.url.label("article_url"),
+        ).join(articles_t, claims_t.c.doc == articles_t.c.id)
+        words = normalized_text(about).split() if about else []
+        if words:
+            query = query.where(
+                or_(
+                    _name_matches(claims_t.c.subject_folded, words),
+                    _name_matches(claims_t.c.object_folded, words),
+                )
+            )
+        if type:
+            query = query.where(claims_t.c.type == type)
+        if outlet:
+            query = query.where(
+                or_(
+                    claims_t.c.outlet == outlet,
+                    and_(claims_t.c.outlet.is_(None), articles_t.c.outlet == outlet),
+                )
+            )
+        if since:
+            query = query.where(articles_t.c.published.is_not(None), articles_t.c.published >= since)
+        query = query.order_by(articles_t.c.published.asc().nulls_last(), claims_t.c.id)
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            StoredClaim(
+                claim=_claim_from_row(row),
+                published=row.article_published,
+                title=row.article_title,
+                url=row.article_url,
+                id=row.id,
+            )
+            for row in rows
+        ]
+
+    def articles(self, limit: int | None = None, offset: int = 0) -> list[Article]:
+        """Stored reports, oldest first (undated last), then by id."""
+        query = select(articles_t).order_by(articles_t.c.published.asc().nulls_last(), articles_t.c.id)
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
+        with self.engine.connect() as conn:
+            return [_article_from_row(row) for row in conn.execute(query)]
+
+    def article(self, id: str) -> Article | None:
+        """The stored report with this id, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(articles_t).where(articles_t.c.id == id)).first()
+        return _article_from_row(row) if row is not None else None
+
+    def claims_of(self, doc: str) -> list[Claim]:
+        """The claims of one report, in the order they were stored."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(claims_t).where(claims_t.c.doc == doc).order_by(claims_t.c.id))
+            return [_claim_from_row(row) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        """How many reports and claims are stored."""
+        with self.engine.connect() as conn:
+            n_articles = conn.execute(select(func.count()).select_from(articles_t)).scalar_one()
+            n_claims = conn.execute(select(func.count()).select_from(claims_t)).scalar_one()
+        return {"articles": int(n_articles), "claims": int(n_claims)}
