@@ -1,0 +1,445 @@
+"""The dugout command line: thin verbs that parse arguments, call the library and print.
+
+Every verb's help ends with an example. Bad input is one line on stderr naming
+the file and the reason; the batch goes on and the exit status says it failed.
+"""
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from dugout.ingest.readers import ReadOptions, read_inputs
+from dugout.output import Format, output_options, print_rows
+from dugout.records import CLAIM_TYPES, Article, InputProblem
+
+app = typer.Typer(
+    help="dugout: football news intelligence. Reads reports, extracts who coaches where, whose job is at "
+    "risk, transfers, meetings and results, with who said it, how firmly and when.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+kb_app = typer.Typer(
+    help="The football knowledge base: clubs, national teams, competitions, outlets, people.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(kb_app, name="kb")
+err = Console(stderr=True)
+
+PathsArg = Annotated[
+    list[str],
+    typer.Argument(help="Files (.jsonl, .txt, .html, feeds), folders, or - for stdin.", show_default=False),
+]
+OutletOpt = Annotated[str | None, typer.Option("--outlet", help="Outlet of plain files that name none.")]
+PublishedOpt = Annotated[
+    str | None,
+    typer.Option("--published", help="Publication date (YYYY-MM-DD) of plain files that give none."),
+]
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Database: a SQLite file path or postgresql://... [default: $DUGOUT_DB or ./dugout.db]"
+    ),
+]
+
+
+class Problems:
+    """Counts bad inputs while printing each as one line, so the batch can go on."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def report(self, problem: InputProblem) -> None:
+        self.count += 1
+        err.print(f"dugout: {problem}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _articles(items: Iterable[Article | InputProblem], problems: Problems) -> Iterator[Article]:
+    for item in items:
+        if isinstance(item, InputProblem):
+            problems.report(item)
+        else:
+            yield item
+
+
+def _check_date(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date like 2024-11-06") from None
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"dugout: {message}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _extractor():
+    from dugout.extract.pipeline import Extractor
+    from dugout.kb.loader import KBError
+    from dugout.nlp.pipeline import ModelMissing, load_nlp
+
+    try:
+        load_nlp()
+        return Extractor()
+    except (ModelMissing, KBError) as e:
+        _fail(str(e))
+
+
+@app.command()
+def extract(
+    paths: PathsArg,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write claims here (JSONL) instead of standard output."),
+    ] = None,
+    outlet: OutletOpt = None,
+    published: PublishedOpt = None,
+) -> None:
+    """Extract claims from reports and write them as JSON lines; stores nothing.
+
+    Each line is one claim as spec/claims.md defines it (doc, type, subject, object, value, polarity,
+    modality, attribution, outlet, when, evidence, ...). A file without an id takes its file name.
+
+    Example:
+
+        dugout extract ../shared/eval/seeds/articles.jsonl -o claims.jsonl
+
+        dugout extract ../shared/seeds/ --outlet ESPN --published 2023-05-19
+    """
+    options = ReadOptions(outlet=outlet, published=_check_date(published), allow_urls=False)
+    problems = Problems()
+    extractor = _extractor()
+    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        for _article, claims in extractor.run(_articles(read_inputs(paths, options), problems)):
+            for claim in claims:
+                sink.write(json.dumps(claim.to_dict(), ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            sink.close()
+    if problems.count:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Files, folders, - for stdin, http(s) URLs of pages or RSS/Atom feeds.", show_default=False
+        ),
+    ],
+    db: DbOpt = None,
+    outlet: OutletOpt = None,
+    published: PublishedOpt = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option("--allow-private", help="Allow fetching from loopback and private network addresses."),
+    ] = False,
+) -> None:
+    """Read reports, extract their claims and store both; the same report twice is stored once.
+
+    One transaction per report: an interrupted run keeps every report it finished, and running it
+    again stores the rest. Ends with a one-line summary.
+
+    Example:
+
+        dugout ingest ../shared/seeds --outlet ESPN
+
+        dugout ingest https://example.com/football/rss.xml --db postgresql://localhost/dugout
+    """
+    from dugout.store import Store, StoreError
+
+    options = ReadOptions(outlet=outlet, published=_check_date(published), allow_private=allow_private)
+    problems = Problems()
+    try:
+        store = Store.open(db)
+    except StoreError as e:
+        _fail(str(e))
+    extractor = _extractor()
+    stats = {"read": 0, "stored": 0, "duplicates": 0, "claims": 0}
+
+    def fresh(articles: Iterable[Article]) -> Iterator[Article]:
+        for article in articles:
+            stats["read"] += 1
+            if store.find_duplicate(article):
+                stats["duplicates"] += 1
+                continue
+            yield article
+
+    show = err.is_terminal
+    with (
+        store,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=not show,
+            transient=True,
+        ) as progress,
+    ):
+        task = progress.add_task("ingesting", total=None)
+        try:
+            for article, claims in extractor.run(fresh(_articles(read_inputs(paths, options), problems))):
+                if store.add_report(article, claims):
+                    stats["stored"] += 1
+                    stats["claims"] += len(claims)
+                else:
+                    stats["duplicates"] += 1
+                progress.advance(task)
+        except StoreError as e:
+            _fail(str(e))
+    err.print(
+        f"{stats['read']} reports read, {stats['stored']} stored, "
+        f"{stats['duplicates']} skipped as duplicates, "
+        f"{problems.count} failed; {stats['claims']} claims stored",
+        highlight=False,
+    )
+    if problems.count:
+        raise typer.Exit(1)
+
+
+CLAIM_COLUMNS = [
+    "published",
+    "outlet",
+    "type",
+    "subject",
+    "object",
+    "value",
+    "modality",
+    "polarity",
+    "attribution",
+    "when",
+    "evidence",
+]
+TABLE_COLUMNS = [
+    "published",
+    "outlet",
+    "type",
+    "subject",
+    "object",
+    "value",
+    "modality",
+    "attribution",
+    "when",
+]
+
+
+@app.command()
+@output_options
+def claims(
+    about: Annotated[
+        str | None,
+        typer.Option(
+            "--about", help='A person or club, as subject or object ("Ancelotti" finds "Carlo Ancelotti").'
+        ),
+    ] = None,
+    type_: Annotated[str | None, typer.Option("--type", help=f"One of: {', '.join(CLAIM_TYPES)}.")] = None,
+    outlet: Annotated[
+        str | None, typer.Option("--outlet", help="Only claims published by this outlet.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only reports published on or after this date.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many claims.")] = 200,
+    db: DbOpt = None,
+    fmt: Format = Format.table,
+) -> None:
+    """Query stored claims: a readable table, or --json / --csv for tools.
+
+    Example:
+
+        dugout claims --about "Carlo Ancelotti" --type job_status
+
+        dugout claims --outlet ESPN --since 2023-01-01 --csv > espn.csv
+    """
+    from dugout.store import Store, StoreError
+
+    if type_ is not None and type_ not in CLAIM_TYPES:
+        raise typer.BadParameter(f"unknown type {type_!r}; one of {', '.join(CLAIM_TYPES)}")
+    try:
+        with Store.open(db) as store:
+            found = store.claims(
+                about=about, type=type_, outlet=outlet, since=_check_date(since), limit=limit
+            )
+    except StoreError as e:
+        _fail(str(e))
+    rows = []
+    for stored in found:
+        row = stored.claim.to_dict()
+        row["published"] = stored.published
+        rows.append(row)
+    print_rows(
+        rows,
+        TABLE_COLUMNS if fmt is Format.table else ["doc", *CLAIM_COLUMNS],
+        fmt,
+        title=f"{len(rows)} claims",
+    )
+
+
+@app.command("eval")
+def eval_(
+    gold: Annotated[Path, typer.Argument(help="Gold claims (JSONL).", exists=True, dir_okay=False)],
+    articles: Annotated[
+        Path, typer.Argument(help="The reports (JSONL records).", exists=True, dir_okay=False)
+    ],
+    show_errors: Annotated[
+        bool,
+        typer.Option("--show-errors", help="List misses and false alarms, grouped by type and likely cause."),
+    ] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
+    predictions: Annotated[
+        Path | None, typer.Option("--save", help="Also write the predicted claims here.")
+    ] = None,
+) -> None:
+    """Extract the reports and score the claims against gold, with the rules of eval/score.py.
+
+    Prints precision, recall and F1 per claim type, agreement on value, polarity and modality, and
+    how many evidence strings are not copied from their report (must be 0).
+
+    Example:
+
+        dugout eval ../shared/eval/dev/gold.jsonl ../shared/eval/dev/articles.jsonl --show-errors
+    """
+    from dugout.evaluate import error_cause, score, squash
+
+    problems = Problems()
+    gold_rows = _load_jsonl(gold)
+    records = list(_articles(read_inputs([str(articles)], ReadOptions(allow_urls=False)), problems))
+    extractor = _extractor()
+    predicted = [c.to_dict() for _a, cs in extractor.run(records) for c in cs]
+    if predictions:
+        predictions.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in predicted), "utf-8")
+    texts = {a.id: squash((a.title or "") + " " + a.text) for a in records}
+    result = score(gold_rows, [dict(c) for c in predicted], texts)
+    if json_:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=1) + "\n")
+        return
+    out = Console()
+    out.print(f"{'type':<18}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}", highlight=False)
+    for t, r in result.per_type().items():
+        out.print(
+            f"{t:<18}{r['precision']:7.3f}{r['recall']:7.3f}{r['f1']:7.3f}{r['tp']:6d}{r['fp']:6d}"
+            f"{r['fn']:6d}",
+            highlight=False,
+        )
+    p, r, f = result.total()
+    out.print(
+        f"{'TOTAL':<18}{p:7.3f}{r:7.3f}{f:7.3f}{sum(result.tp.values()):6d}{sum(result.fp.values()):6d}"
+        f"{sum(result.fn.values()):6d}",
+        highlight=False,
+    )
+    out.print(f"evidence not found in its document: {result.bad_evidence}", highlight=False)
+    for k, (agreed, total) in result.agree.items():
+        shown = f"{agreed / total:.3f} ({agreed}/{total})" if total else "n/a"
+        out.print(f"{k} agreement on matched claims: {shown}", highlight=False)
+    if show_errors:
+        by_doc: dict[str, list[dict]] = {}
+        for c in predicted:
+            by_doc.setdefault(str(c["doc"]), []).append(c)
+        groups: dict[tuple[str, str, str], list[str]] = {}
+        for kind, doc, claim, near in result.errors:
+            cause = error_cause(kind, claim, near, by_doc)
+            line = (
+                f"  {doc}: {claim.get('subject')} | {claim.get('object')} | {claim.get('value')}"
+                f"  «{(claim.get('evidence') or '')[:110]}»"
+            )
+            groups.setdefault((claim.get("type"), kind, cause), []).append(line)
+        for (t, kind, cause), lines in sorted(
+            groups.items(), key=lambda kv: (kv[0][0], kv[0][1], -len(kv[1]))
+        ):
+            label = "missed" if kind == "FN" else "false alarm"
+            out.print(f"\n{t} — {label} — {cause} ({len(lines)})", highlight=False, markup=False)
+            for line in lines:
+                out.print(line, highlight=False, markup=False)
+    out.print(f"F1 {f:.4f}", highlight=False)
+    if problems.count:
+        raise typer.Exit(1)
+
+
+def _load_jsonl(path: Path) -> list[dict]:
+    rows = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as e:
+                    _fail(f"{path}:{n}: not valid JSON ({e.msg})")
+    return rows
+
+
+@kb_app.command("stats")
+@output_options
+def kb_stats(fmt: Format = Format.table) -> None:
+    """How many entities of each kind the knowledge base holds.
+
+    Example:
+
+        dugout kb stats
+    """
+    from dugout.kb.index import load_kb
+
+    stats = load_kb().stats()
+    print_rows([{"kind": k, "count": v} for k, v in sorted(stats.items())], ["kind", "count"], fmt)
+
+
+@kb_app.command("show")
+@output_options
+def kb_show(
+    name: Annotated[str, typer.Argument(help='A name or alias: "Los Blancos", "Ancelotti".')],
+    fmt: Format = Format.table,
+) -> None:
+    """Show the knowledge-base entities a name stands for, with aliases and roles.
+
+    Example:
+
+        dugout kb show "Los Blancos"
+    """
+    from dugout.kb.index import load_kb
+    from dugout.kb.names import fold_words
+
+    kb = load_kb()
+    found = kb.lookup(name) or kb.by_surname(fold_words(name)[-1:])
+    if not found:
+        _fail(f"no entity named {name!r} in the knowledge base", 1)
+    rows = []
+    for e in found:
+        roles = "; ".join(
+            f"{r.role} {kb.entities[r.organisation].name if r.organisation in kb.entities else r.organisation}"  # noqa: E501
+            f" {r.start or '?'}–{r.end or ''}"
+            for r in kb.roles_of.get(e.id, [])
+        )
+        rows.append(
+            {
+                "id": e.id,
+                "name": e.name,
+                "kind": e.subkind or e.kind,
+                "country": e.country,
+                "aliases": " | ".join(e.aliases),
+                "roles": roles,
+            }
+        )
+    print_rows(rows, ["id", "name", "kind", "country", "aliases", "roles"], fmt)
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,143 @@
+"""Who the report says is the source of a sentence: one pass shared by every claim family.
+
+"sources told ESPN" → sources; "say Marca" and "(Marca)" → Marca; "according to
+The Athletic" → The Athletic; "ESPN reported in October" → ESPN; "a club
+statement read" → the club. "They also say that ..." carries the source of the
+sentence before. An outlet citing another: the cited one is the attribution,
+the publisher stays the outlet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dugout.extract.context import SentenceContext
+
+REPORT_VERBS = {
+    "say",
+    "report",
+    "claim",
+    "tell",
+    "reveal",
+    "understand",
+    "believe",
+    "suggest",
+    "insist",
+    "confirm",
+    "add",
+    "state",
+    "write",
+    "explain",
+    "indicate",
+    "announce",
+    "note",
+    "learn",
+}
+SOURCE_WORDS = {"source", "sources", "insider", "insiders", "report", "reports", "media", "outlet"}
+CLUB_STATEMENT = re.compile(
+    r"\b(statement|announced|announcement|official website|said in a statement|"
+    r"club said|confirmed)\b",
+    re.IGNORECASE,
+)
+EXECUTIVE_TITLES = {"president", "chairman", "chief", "ceo", "director", "owner", "board"}
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The source of a sentence and what kind of source it is (which decides reported vs fact)."""
+
+    source: str
+    kind: str  # "sources", "outlet", "person", "club", "reports"
+
+    @property
+    def makes_reported(self) -> bool:
+        return self.kind != "club"
+
+
+def sentence_attribution(ctx: SentenceContext, carried: Attribution | None) -> Attribution | None:
+    """The attribution stated in this sentence, or the one carried from the sentence before."""
+    span = ctx.span
+    text = span.text
+    lower = text.lower()
+    outlets = [m for m in ctx.mentions if m.kind == "outlet"]
+    # "(Marca)" at the end of a sentence or tweet.
+    for m in outlets:
+        before = ctx.doc[m.start - 1].text if m.start > 0 else ""
+        after = ctx.doc[m.end].text if m.end < len(ctx.doc) else ""
+        if before == "(" and after == ")":
+            return Attribution(m.name, "outlet")
+    for tok in span:
+        lemma = tok.lemma_.lower()
+        if lemma == "accord" and tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].lower_ == "to":
+            after = ctx.mention_of(ctx.doc[tok.i + 2]) if tok.i + 2 < len(ctx.doc) else None
+            if after and after.kind == "outlet":
+                return Attribution(after.name, "outlet")
+            if after and after.kind == "person":
+                return Attribution(after.name, "person")
+            return Attribution("reports", "reports")
+        if lemma not in REPORT_VERBS:
+            continue
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        objects = [c for c in tok.children if c.dep_ in ("dobj", "dative", "pobj")]
+        for s in subjects:
+            if s.lower_ in SOURCE_WORDS or s.lemma_.lower() in ("source", "insider"):
+                return Attribution("sources", "sources")
+            m = ctx.mention_of(s)
+            if m and m.kind == "outlet":
+                return Attribution(m.name, "outlet")
+            if m and m.kind == "club" and CLUB_STATEMENT.search(text):
+                return Attribution(m.name, "club")
+            if s.lower_ == "they" and carried is not None and lemma in ("say", "report", "claim", "add"):
+                return carried
+            if (
+                m
+                and m.kind == "person"
+                and lemma
+                in ("say", "insist", "reveal", "claim", "admit", "tell", "explain", "confirm", "add")
+            ):
+                if _is_executive(ctx, m):
+                    return Attribution(m.name, "club")
+                return Attribution(m.name, "person")
+        for o in objects:
+            m = ctx.mention_of(o)
+            if m and m.kind == "outlet" and any(c.lower_ in SOURCE_WORDS for c in span):
+                return Attribution("sources", "sources")
+        # "say Marca" (inverted)
+        for c in tok.children:
+            m = ctx.mention_of(c)
+            if m and m.kind == "outlet" and c.dep_ in ("nsubj", "dobj", "npadvmod", "attr"):
+                return Attribution(m.name, "outlet")
+        if (
+            lemma in ("understand", "believe")
+            and tok.tag_ == "VBN"
+            and any(c.dep_ == "nsubjpass" for c in tok.children)
+        ):
+            return Attribution("reports", "reports")
+    if re.search(
+        r"\b(reportedly|it is understood|it is believed|rumou?red|reports (?:in|from|claim|suggest)|"
+        r"local media|according to reports)\b",
+        lower,
+    ):
+        return Attribution("reports", "reports")
+    if re.search(r"\bsources?\b", lower) and (
+        "told" in lower or "telling" in lower or "say" in lower or "said" in lower or "indicate" in lower
+    ):
+        return Attribution("sources", "sources")
+    if CLUB_STATEMENT.search(text) and ctx.teams():
+        return Attribution(ctx.teams()[0].name, "club")
+    return None
+
+
+def _is_executive(ctx: SentenceContext, mention) -> bool:
+    doc = ctx.doc
+    window = doc[max(mention.start - 3, 0) : mention.start]
+    return any(t.lower_ in EXECUTIVE_TITLES for t in window)
+
+
+def carries_over(ctx: SentenceContext) -> bool:
+    """Whether a sentence continues the report it follows ("They also say", "It adds")."""
+    first = [t for t in ctx.span if not t.is_punct][:3]
+    return any(t.lower_ in ("they", "it", "the", "report") for t in first) and any(
+        t.lemma_ in ("say", "add", "report", "claim") for t in ctx.span
+    )

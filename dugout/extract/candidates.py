@@ -1,0 +1,200 @@
+"""candidate_for: who might get a job — linked, approached, offered, shortlisted.
+
+"Zidane could emerge as another alternative for the post", "other options --
+Raul Gonzalez, Julian Nagelsmann and Mauricio Pochettino", "Ancelotti has an
+offer to take over the Brazilian national team", "tipped to take over as the
+France boss", "on Leicester's radar", "front-runner to replace Barbieri",
+"would take over if necessary".
+"""
+
+from __future__ import annotations
+
+import re
+
+from dugout.extract.context import Draft, SentenceContext
+from dugout.kb.model import Entity
+from dugout.nlp.entities import Mention
+
+LINKED_WORDS = {
+    "option",
+    "options",
+    "alternative",
+    "alternatives",
+    "candidate",
+    "candidates",
+    "contender",
+    "contenders",
+    "frontrunner",
+    "front-runner",
+    "favourite",
+    "favorite",
+    "radar",
+    "linked",
+    "tipped",
+    "target",
+    "shortlist",
+    "shortlisted",
+    "replacement",
+    "successor",
+    "monitoring",
+    "considering",
+    "consider",
+    "eyeing",
+    "eye",
+    "running",
+}
+JOB_WORDS = {"job", "post", "role", "position", "hotseat", "hot-seat", "vacancy", "seat", "dugout", "bench"}
+OFFER_PAT = re.compile(
+    r"\b(offer(?:ed)? (?:him )?(?:the|to take over|to become|a chance)|has an offer|"
+    r"received an offer|been offered)\b",
+    re.I,
+)
+APPROACH_PAT = re.compile(
+    r"\b(approach(?:ed)?|sounded out|made contact|held talks|in talks|opened talks|"
+    r"begun talks|began talks|interview(?:ed)?)\b",
+    re.I,
+)
+SHORTLIST_PAT = re.compile(
+    r"\b(shortlist(?:ed)?|would take over|would step in|would replace|"
+    r"come from within|stand-in|take over if)\b",
+    re.I,
+)
+TAKE_OVER_PAT = re.compile(r"\b(take over|take charge|replace|succeed|become the next|the next)\b", re.I)
+
+
+def _target_team(ctx: SentenceContext, exclude: set[str]) -> Entity | None:
+    """The club or national team whose job it is: named with a job word, else the report's focus club."""
+    doc = ctx.doc
+    for tok in ctx.span:
+        if tok.lower_ in JOB_WORDS or tok.lower_ in ("boss", "manager", "coach"):
+            after = ctx.mention_of(doc[tok.i + 1]) if tok.i + 1 < ctx.span.end else None
+            if after is not None and after.kind == "person":
+                continue  # a title before a name ("Castilla manager Raul Gonzalez"), not the job
+            k = tok.i - 1
+            while k >= ctx.span.start and doc[k].lower_ in (
+                "the",
+                "vacant",
+                "top",
+                "'s",
+                "’s",
+                "national",
+                "team",
+                "head",
+                "managerial",
+                "manager",
+                "coaching",
+            ):
+                k -= 1
+            if k >= ctx.span.start:
+                m = ctx.mention_of(doc[k])
+                if m and m.entity.kind in ("club", "national_team") and m.entity.id not in exclude:
+                    return m.entity
+            nxt = tok.i + 1
+            if nxt < ctx.span.end and doc[nxt].lower_ in ("at", "of"):
+                m = ctx.mention_of(doc[nxt + 1]) if nxt + 1 < ctx.span.end else None
+                if m is None and nxt + 2 < ctx.span.end:
+                    m = ctx.mention_of(doc[nxt + 2])
+                if m and m.entity.kind in ("club", "national_team") and m.entity.id not in exclude:
+                    return m.entity
+    for m in ctx.mentions:
+        if m.entity.kind == "national_team" and m.kind == "national_team" and m.entity.id not in exclude:
+            return m.entity
+    for tok in ctx.span:
+        if tok.lower_ in ("radar",) or tok.lemma_ in ("monitor", "consider", "identify"):
+            for m in ctx.teams():
+                if m.entity.id not in exclude:
+                    return m.entity
+    return None
+
+
+def _coach_of_team(ctx: SentenceContext, person: Mention) -> set[str]:
+    """Teams a person is described as coaching in this sentence: not the job he is a candidate for."""
+    doc = ctx.doc
+    teams = set()
+    for m in ctx.teams():
+        if m.end <= person.start and person.start - m.end <= 3:
+            between = {t.lower_ for t in doc[m.end : person.start]}
+            if between & {"manager", "coach", "boss", "'s", "’s"}:
+                teams.add(m.entity.id)
+    return teams
+
+
+def extract(ctx: SentenceContext) -> list[Draft]:
+    out: list[Draft] = []
+    text = ctx.span.text
+    lower = text.lower()
+    words = {t.lower_ for t in ctx.span} | {t.lemma_.lower() for t in ctx.span}
+    people = ctx.people()
+    if not people:
+        return out
+    value = None
+    if OFFER_PAT.search(text):
+        value = "offered"
+    elif SHORTLIST_PAT.search(text) and ("if" in words or "shortlist" in lower):
+        value = "shortlisted"
+    elif APPROACH_PAT.search(text) and TAKE_OVER_PAT.search(text):
+        value = "approached"
+    elif words & LINKED_WORDS and (
+        TAKE_OVER_PAT.search(text)
+        or words & JOB_WORDS
+        or words
+        & {
+            "options",
+            "option",
+            "alternative",
+            "candidates",
+            "candidate",
+            "radar",
+            "frontrunner",
+            "front-runner",
+            "tipped",
+            "replacement",
+            "successor",
+        }
+    ):
+        value = "linked"
+    elif "tipped to take over" in lower or "linked with the" in lower:
+        value = "linked"
+    if value is None:
+        return out
+    for person in people:
+        exclude = _coach_of_team(ctx, person)
+        # The man being replaced is not a candidate.
+        prev = ctx.doc[person.start - 1].lower_ if person.start > 0 else ""
+        prev2 = ctx.doc[person.start - 2].lower_ if person.start > 1 else ""
+        if (
+            prev in ("replace", "succeed")
+            or prev2 in ("replace", "succeed")
+            or (prev == "struggling" and prev2 == "the")
+        ):
+            continue
+        if _is_executive_here(ctx, person):
+            continue
+        team = _target_team(ctx, exclude)
+        if team is None:
+            focus = ctx.focus_club()
+            if focus and focus.id not in exclude:
+                team = focus
+        if team is None:
+            continue
+        # A sitting coach of the target club is not a candidate for his own job.
+        if _coaches(ctx, person.entity, team):
+            continue
+        modality = "possible" if value == "linked" else "fact"
+        if value == "shortlisted" and "if" in words:
+            modality = "conditional"
+        out.append(Draft("candidate_for", person.entity, team, value, None, modality=modality))
+    return out
+
+
+def _is_executive_here(ctx: SentenceContext, person: Mention) -> bool:
+    window = {t.lower_ for t in ctx.doc[max(person.start - 2, ctx.span.start) : person.start]}
+    return bool(window & {"president", "chairman", "owner", "ceo"})
+
+
+def _coaches(ctx: SentenceContext, person: Entity, team: Entity) -> bool:
+    published = ctx.article.article.published
+    return any(
+        r.organisation == team.id and r.role == "head_coach" and r.active_on(published)
+        for r in ctx.kb.roles_of.get(person.id, [])
+    )

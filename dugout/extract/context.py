@@ -1,0 +1,171 @@
+"""What every claim family sees of a sentence, and the small parse helpers they share.
+
+Families find a trigger (a verb or noun that says "sacked", "bid", "4-0
+defeat") and then look for its parties among the sentence's resolved
+mentions, preferring the dependency parse and falling back to proximity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from dugout.kb.index import KnowledgeBase
+from dugout.kb.model import Entity
+from dugout.nlp.entities import Mention, ResolvedArticle, SentenceView
+
+
+@dataclass
+class Draft:
+    """A claim before the shared passes: parties, value and the token that triggered it.
+
+    `modality` is a floor set by the family where the construction itself says
+    how firm it is ("options" are possible); the shared pass can only weaken it.
+    """
+
+    type: str
+    subject: Entity
+    object: Entity | None
+    value: str | None
+    trigger: Token | None
+    polarity: str = "affirmed"
+    modality: str = "fact"
+    when: str | None = None
+    competition: str | None = None
+    counterpart: Entity | None = None
+    attributed: bool = True
+    score: float = 0.8
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class SentenceContext:
+    """One sentence with its neighbours, the report and the knowledge base."""
+
+    view: SentenceView
+    article: ResolvedArticle
+    kb: KnowledgeBase
+    index: int
+    previous: SentenceView | None
+
+    @property
+    def span(self) -> Span:
+        return self.view.span
+
+    @property
+    def doc(self):
+        return self.view.span.doc
+
+    @property
+    def mentions(self) -> list[Mention]:
+        return self.view.mentions
+
+    def people(self) -> list[Mention]:
+        return [m for m in self.view.mentions if m.kind == "person"]
+
+    def teams(self) -> list[Mention]:
+        return [m for m in self.view.mentions if m.is_team]
+
+    def lemmas(self) -> set[str]:
+        return {t.lemma_.lower() for t in self.span}
+
+    def mention_of(self, token: Token | None) -> Mention | None:
+        if token is None:
+            return None
+        return self.view.mention_at(token)
+
+    def focus_club(self) -> Entity | None:
+        return self.article.focus_club()
+
+
+def subtree_mentions(ctx: SentenceContext, token: Token, kinds: tuple[str, ...]) -> list[Mention]:
+    """Mentions of the given kinds inside a token's subtree, in order."""
+    left, right = token.left_edge.i, token.right_edge.i
+    return [m for m in ctx.mentions if m.kind in kinds and left <= m.start and m.end - 1 <= right]
+
+
+def head_mention(ctx: SentenceContext, token: Token | None, kinds: tuple[str, ...]) -> Mention | None:
+    """The mention a phrase headed by `token` stands for: the head itself, a compound or
+    possessor inside it ("Madrid's defeat"), or a conjoined name ("Perez and Ancelotti")."""
+    if token is None:
+        return None
+    m = ctx.mention_of(token)
+    if m and m.kind in kinds:
+        return m
+    for child in token.children:
+        if child.dep_ in ("compound", "poss", "appos", "nmod", "amod"):
+            m = ctx.mention_of(child)
+            if m and m.kind in kinds:
+                return m
+    inside = subtree_mentions(ctx, token, kinds)
+    if inside and token.dep_ not in ("ROOT",):
+        return inside[0]
+    return None
+
+
+def children(token: Token, *deps: str) -> list[Token]:
+    return [c for c in token.children if c.dep_ in deps]
+
+
+def verb_subject(token: Token) -> Token | None:
+    """The subject of a verb, climbing through auxiliaries, xcomp/conj chains and relative clauses."""
+    t = token
+    for _ in range(4):
+        subj = children(t, "nsubj", "nsubjpass", "csubj")
+        if subj:
+            s = subj[0]
+            if s.lower_ in ("who", "which", "that") and t.dep_ == "relcl":
+                return t.head
+            return s
+        if t.dep_ == "relcl":
+            return t.head
+        if t.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and t.head is not t:
+            t = t.head
+            continue
+        break
+    return None
+
+
+def verb_object(token: Token) -> Token | None:
+    objs = children(token, "dobj", "attr", "oprd")
+    return objs[0] if objs else None
+
+
+def prep_object(token: Token, *preps: str) -> Token | None:
+    """The object of a preposition attached to a token ("sacked by Palermo": by → Palermo)."""
+    for child in token.children:
+        if child.dep_ in ("prep", "agent", "dative") and child.lower_ in preps:
+            objs = children(child, "pobj")
+            if objs:
+                return objs[0]
+    return None
+
+
+def is_passive(token: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
+
+
+def negated(token: Token) -> bool:
+    """A negation on the token or on the verb it hangs from ("not in danger", "have not been")."""
+    if any(c.dep_ == "neg" for c in token.children):
+        return True
+    head = token.head
+    return head is not token and head.pos_ in ("VERB", "AUX") and any(c.dep_ == "neg" for c in head.children)
+
+
+def nearest(mentions: list[Mention], token: Token, exclude: set[str] | None = None) -> Mention | None:
+    """The mention closest to a token, skipping excluded entity ids."""
+    best, distance = None, 10**6
+    for m in mentions:
+        if exclude and m.entity.id in exclude:
+            continue
+        d = min(abs(m.start - token.i), abs(m.end - 1 - token.i))
+        if d < distance:
+            best, distance = m, d
+    return best
+
+
+def phrase_in(span: Span, *phrases: str) -> bool:
+    text = " " + span.text.lower().replace("’", "'") + " "
+    return any(f" {p} " in text or f" {p}," in text or f" {p}." in text for p in phrases)

@@ -1,0 +1,355 @@
+"""job_status and contract_until: sacked, resigned, appointed, extended, safe, at risk; deals' end dates.
+
+A coach's job news comes as a verb with the coach and the club as its
+arguments ("Chelsea have sacked Roberto Di Matteo", "Stefano Colantuono ...
+sacked by Palermo", "Dick Advocaat has resigned as boss at Sunderland") or as
+a noun phrase about him ("the dismissal of manager Luis Garcia Plaza", "calls
+for his sacking", "the struggling Brendan Rodgers", "his job is not at risk").
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Token
+
+from dugout.extract.context import (
+    Draft,
+    SentenceContext,
+    is_passive,
+    negated,
+    prep_object,
+    verb_object,
+    verb_subject,
+)
+from dugout.kb.model import Entity
+from dugout.nlp.entities import Mention
+from dugout.nlp.timex import resolve_expression
+
+DISMISS_VERBS = {"sack", "fire", "dismiss", "axe", "oust", "relieve", "terminate", "depose"}
+DISMISS_NOUNS = {"sacking", "dismissal", "firing", "departure", "exit", "axing"}
+RESIGN_VERBS = {"resign", "quit"}
+APPOINT_VERBS = {"appoint", "hire", "name", "unveil", "install", "recruit"}
+EXTEND_VERBS = {"extend", "renew"}
+AT_RISK_WORDS = {"beleaguered", "embattled", "under-pressure", "struggling", "under-fire", "besieged"}
+AT_RISK_PHRASES = (
+    "under pressure",
+    "under the cosh",
+    "pressure on",
+    "at risk",
+    "on the brink",
+    "calls for his sacking",
+    "calls for his dismissal",
+    "on thin ice",
+    "hot seat",
+    "hotseat",
+    "under fire",
+    "face the sack",
+    "facing the sack",
+    "in danger of the sack",
+    "sealed his fate",
+    "face the consequences",
+    "job on the line",
+    "saved a manager",
+    "show the door",
+    "shows mazzarri the door",
+    "eases the pressure",
+    "ease the pressure",
+    "eased the pressure",
+    "easing the pressure",
+    "pressure is easing",
+    "pressure easing",
+    "fate",
+    "the door",
+    "could be sacked",
+    "could be fired",
+    "be sacked",
+    "replace the struggling",
+    "future in doubt",
+    "future is in doubt",
+    "uncertain future",
+    "his future",
+)
+SECURE_PHRASES = (
+    "job is not at risk",
+    "job is safe",
+    "not at risk",
+    "not in danger",
+    "no plans to sack",
+    "vote of confidence",
+    "backing",
+    "backed",
+    "back their manager",
+    "full support",
+    "retain the faith",
+    "keep faith",
+    "stick with",
+    "not under threat",
+    "safe for now",
+    "remain in charge",
+    "see out his contract",
+    "fulfil his contract",
+)
+
+
+def _coach_and_team(ctx: SentenceContext, verb: Token) -> tuple[Mention | None, Mention | None]:
+    """For a sacking-type verb: the coach (object, or passive subject) and the club (subject, or agent)."""
+    subj_tok, obj_tok = verb_subject(verb), verb_object(verb)
+    subj, obj = ctx.mention_of(subj_tok), ctx.mention_of(obj_tok)
+    if obj_tok is not None and obj is None:
+        for c in obj_tok.subtree:
+            m = ctx.mention_of(c)
+            if m and m.kind == "person":
+                obj = m
+                break
+    agent = ctx.mention_of(prep_object(verb, "by"))
+    if is_passive(verb) or (subj and subj.kind == "person" and (obj is None or obj.kind != "person")):
+        person, team = subj, agent
+    else:
+        person, team = obj, subj
+    if person is not None and person.kind != "person":
+        person = None
+    if person is None and subj_tok is not None and subj_tok.lower_ in ("he", "she"):
+        prev = ctx.previous
+        if prev:
+            people = [m for m in prev.mentions if m.kind == "person"]
+            person = people[0] if people else None
+    if team is not None and not team.is_team:
+        team = None
+    return person, team
+
+
+def coached_team(ctx: SentenceContext, person: Mention) -> Entity | None:
+    """The team the report (or, failing that, the knowledge base) says this person coaches now."""
+    team = ctx.article.coached.get(person.entity.id)
+    if team is not None:
+        return team
+    for role in ctx.kb.roles_of.get(person.entity.id, []):
+        if role.role in ("head_coach", "interim_coach") and role.active_on(ctx.article.article.published):
+            return ctx.kb.entities.get(role.organisation)
+    return None
+
+
+def _team_fallback(ctx: SentenceContext, person: Mention, verb: Token | None) -> Entity | None:
+    for prep in ("at", "of", "from", "with", "by"):
+        if verb is not None:
+            m = ctx.mention_of(prep_object(verb, prep))
+            if m and m.is_team:
+                return m.entity
+    teams = [m for m in ctx.teams()]
+    if teams:
+        return min(teams, key=lambda m: abs(m.start - person.start)).entity
+    for role in ctx.kb.roles_of.get(person.entity.id, []):
+        if role.role == "head_coach" and role.active_on(ctx.article.article.published):
+            return ctx.kb.entities.get(role.organisation)
+    return ctx.focus_club()
+
+
+def extract(ctx: SentenceContext) -> list[Draft]:
+    out: list[Draft] = []
+    span = ctx.span
+    text = span.text.lower().replace("’", "'")
+    for tok in span:
+        lemma = tok.lemma_.lower()
+        value = None
+        if lemma in DISMISS_VERBS and tok.pos_ == "VERB":
+            value = "dismissed"
+        elif lemma in RESIGN_VERBS and tok.pos_ == "VERB":
+            value = "resigned"
+        elif lemma == "step" and any(c.lower_ == "down" for c in tok.children):
+            value = "resigned"
+        elif lemma == "part" and any(c.lower_ in ("company", "ways") for c in tok.subtree):
+            value = "dismissed"
+        elif lemma in APPOINT_VERBS and tok.pos_ == "VERB":
+            value = "appointed"
+        elif (
+            lemma == "take"
+            and any(c.lower_ in ("over", "charge") for c in tok.children)
+            and tok.tag_ in ("VBN", "VBD")
+            and not any(c.lower_ in ("set", "expected") for c in tok.head.children)
+        ):
+            value = "appointed"
+        elif lemma in EXTEND_VERBS and tok.pos_ == "VERB":
+            value = "extended"
+        if value is None:
+            continue
+        window = ctx.doc[max(tok.i - 4, ctx.span.start) : tok.i].text.lower()
+        if value == "dismissed" and any(
+            p in window
+            for p in (
+                "no plans to",
+                "not planning to",
+                "no intention",
+                "not going to",
+                "no plan to",
+                "refuse to",
+            )
+        ):
+            value = "secure"
+        person, team = _coach_and_team(ctx, tok)
+        if person is None:
+            continue
+        team_entity = team.entity if team else _team_fallback(ctx, person, tok)
+        if team_entity is None:
+            continue
+        if value == "secure":
+            team_entity = coached_team(ctx, person) or team_entity
+            out.append(Draft("job_status", person.entity, team_entity, "secure", tok))
+            continue
+        polarity = (
+            "negated" if negated(tok) and value in ("dismissed", "extended", "appointed") else "affirmed"
+        )
+        out.append(Draft("job_status", person.entity, team_entity, value, tok, polarity=polarity))
+        if value in ("dismissed", "resigned") and polarity == "affirmed":
+            out.append(
+                Draft("coach_of", person.entity, team_entity, "former", tok, attributed=False, score=0.7)
+            )
+        elif value == "appointed" and polarity == "affirmed":
+            out.append(
+                Draft("coach_of", person.entity, team_entity, "current", tok, attributed=False, score=0.6)
+            )
+    # "the dismissal of manager X", "new contract"
+    for tok in span:
+        lemma = tok.lemma_.lower()
+        if lemma in ("dismissal", "sacking") and tok.pos_ == "NOUN" and "calls for" not in text:
+            of = prep_object(tok, "of")
+            m = ctx.mention_of(of)
+            if of is not None and m is None:
+                m = next(
+                    (
+                        ctx.mention_of(c)
+                        for c in of.subtree
+                        if ctx.mention_of(c) and ctx.mention_of(c).kind == "person"
+                    ),
+                    None,
+                )
+            if m and m.kind == "person":
+                team = _team_fallback(ctx, m, tok.head if tok.head.pos_ == "VERB" else None)
+                if team:
+                    out.append(Draft("job_status", m.entity, team, "dismissed", tok))
+                    out.append(Draft("coach_of", m.entity, team, "former", tok, attributed=False, score=0.6))
+        if lemma in ("contract", "deal", "extension") and any(
+            c.lower_ in ("new", "extended", "renewed", "one-year", "two-year", "three-year")
+            or re.match(r"\w+-year", c.lower_)
+            for c in tok.children
+        ):
+            verb = tok.head
+            if verb.lemma_ in ("sign", "agree", "pen", "ink", "extend", "hand", "offer", "give", "accept"):
+                person, _team = _coach_and_team(ctx, verb)
+                subj = ctx.mention_of(verb_subject(verb))
+                if person is None and subj is not None and subj.kind == "person":
+                    person = subj
+                if person is None:
+                    continue
+                if not _is_coach(ctx, person):
+                    continue
+                team_entity = _team_fallback(ctx, person, verb)
+                if team_entity:
+                    polarity = (
+                        "negated"
+                        if negated(verb) or verb.lemma_ == "fail" or verb.head.lemma_ == "fail"
+                        else "affirmed"
+                    )
+                    out.append(
+                        Draft("job_status", person.entity, team_entity, "extended", verb, polarity=polarity)
+                    )
+    out.extend(_pressure(ctx, text))
+    return out
+
+
+def _is_coach(ctx: SentenceContext, person: Mention) -> bool:
+    if any(r.role in ("head_coach", "interim_coach") for r in ctx.kb.roles_of.get(person.entity.id, [])):
+        return True
+    window = ctx.article.sentences
+    for view in window:
+        for m in view.mentions:
+            if m.entity.id == person.entity.id and m.start > 0:
+                prev = view.span.doc[m.start - 1].lower_
+                if prev in ("manager", "coach", "boss"):
+                    return True
+    return False
+
+
+def _pressure(ctx: SentenceContext, text: str) -> list[Draft]:
+    """Safe or at risk: "his job is not at risk", "beleaguered boss X", "calls for his sacking"."""
+    out: list[Draft] = []
+    people = ctx.people()
+    coach = next((p for p in people if _is_coach(ctx, p)), None)
+    if coach is None:
+        # "his job" / "the Italian" with the coach named in the sentence before
+        prev = ctx.previous
+        if prev is not None and re.search(r"\b(his|he|the manager|the coach|boss)\b", text):
+            coach = next((m for m in prev.mentions if m.kind == "person" and _is_coach(ctx, m)), None)
+        if coach is None:
+            return out
+    team = coached_team(ctx, coach) or _team_fallback(ctx, coach, None)
+    if team is None:
+        return out
+    secure_hit = next((p for p in SECURE_PHRASES if p in text), None)
+    risk_hit = next((p for p in AT_RISK_PHRASES if p in text), None)
+    words = {t.lower_ for t in ctx.span}
+    if secure_hit and (
+        secure_hit.startswith("not")
+        or secure_hit.startswith("job is not")
+        or secure_hit.startswith("no plans")
+    ):
+        out.append(Draft("job_status", coach.entity, team, "secure", _token_of(ctx, secure_hit)))
+        return out
+    if risk_hit and not secure_hit:
+        modality = "possible" if re.search(r"\b(could|may|might|would not be surprising)\b", text) else "fact"
+        if "if " in text and "face the consequences" in text:
+            modality = "conditional"
+        out.append(
+            Draft("job_status", coach.entity, team, "at_risk", _token_of(ctx, risk_hit), modality=modality)
+        )
+    elif words & AT_RISK_WORDS and not secure_hit:
+        tok = next(t for t in ctx.span if t.lower_ in AT_RISK_WORDS)
+        out.append(Draft("job_status", coach.entity, team, "at_risk", tok))
+    elif secure_hit:
+        out.append(Draft("job_status", coach.entity, team, "secure", _token_of(ctx, secure_hit)))
+    return out
+
+
+def _token_of(ctx: SentenceContext, phrase: str) -> Token | None:
+    first = phrase.split()[0]
+    for tok in ctx.span:
+        if tok.lower_ == first:
+            return tok
+    return None
+
+
+CONTRACT_END = re.compile(
+    r"\b(?:contract|deal)\b[^.]{0,40}?\b(?:until|till|to|runs? (?:out|until)|expir\w*(?: in| at)?|ends? in)"
+    r"\s+"
+    r"((?:the )?(?:end of |summer of |end of the )?(?:(?:the )?(?:\d{4}(?:[-/]\d{2,4})? )?season|"
+    r"(?:june |january |summer |the summer of |the end of )?\d{4}(?:[-/]\d{2,4})?))",
+    re.IGNORECASE,
+)
+
+
+def extract_contract(ctx: SentenceContext) -> list[Draft]:
+    out: list[Draft] = []
+    m = CONTRACT_END.search(ctx.span.text)
+    if not m:
+        return out
+    when = resolve_expression(m.group(1), ctx.article.article.published, future=True)
+    if when and len(when) == 4 and "summer" not in m.group(1).lower() and "season" not in m.group(1).lower():
+        when = when  # a bare year stays a year
+    elif when and len(when) == 4:
+        when = f"{when}-06"
+    people = ctx.people()
+    contract_char = ctx.span.start_char + m.start()
+    person = None
+    before = [p for p in people if ctx.doc[p.start].idx <= contract_char]
+    if before:
+        person = before[-1]
+    elif people:
+        person = people[0]
+    if person is None:
+        return out
+    team = _team_fallback(ctx, person, None)
+    if team is None:
+        return out
+    trigger = next((t for t in ctx.span if t.lower_ in ("contract", "deal")), None)
+    out.append(Draft("contract_until", person.entity, team, None, trigger, when=when, attributed=False))
+    return out

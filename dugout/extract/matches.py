@@ -1,0 +1,246 @@
+"""match_result: who played whom, and the score, subject's goals first.
+
+"Wednesday's 4-0 defeat to Manchester City" (the report's club lost 0-4),
+"a 4-0 win over Barcelona in the Copa del Rey", "drew 1-1 with", "beat
+Brentford 2-1", "their defeat to AC Milan" (no score), "the first leg --
+which ended in a 1-1 draw".
+"""
+
+from __future__ import annotations
+
+import re
+
+from dugout.extract.context import Draft, SentenceContext
+from dugout.kb.model import Entity
+from dugout.nlp.entities import Mention
+from dugout.nlp.timex import time_in
+
+SCORE = re.compile(r"(?<![\d:.\-–])(\d{1,2})\s*[-–—]\s*(\d{1,2})(?![\d:.\-–])")
+WIN_WORDS = {
+    "win",
+    "victory",
+    "triumph",
+    "thrashing",
+    "rout",
+    "beat",
+    "beats",
+    "beating",
+    "defeated",
+    "thrashed",
+    "hammered",
+    "edged",
+    "won",
+    "wins",
+    "routed",
+    "stunned",
+    "demolished",
+    "crushed",
+    "overcame",
+    "swept",
+    "downed",
+    "humbled",
+    "humiliated",
+    "saw",
+}
+LOSS_WORDS = {
+    "defeat",
+    "loss",
+    "lost",
+    "losing",
+    "loses",
+    "beaten",
+    "thrashed",
+    "humiliation",
+    "drubbing",
+    "hammering",
+    "reverse",
+}
+DRAW_WORDS = {"draw", "drew", "draws", "drawn", "stalemate", "tie", "tied"}
+WIN_PREPS = {"over", "against", "at", "vs", "v", "with"}
+LOSS_PREPS = {"to", "by", "against", "at", "in"}
+
+
+def _competition(ctx: SentenceContext) -> str | None:
+    for m in ctx.mentions:
+        if m.kind == "competition":
+            return m.entity.name
+    text = ctx.span.text.lower()
+    if "semifinal" in text or "semi-final" in text or "first leg" in text or "return leg" in text:
+        for view in ctx.article.sentences:
+            for m in view.mentions:
+                if m.kind == "competition" and m.entity.subkind in ("continental", "cup"):
+                    return m.entity.name
+    return None
+
+
+def _subject_team(ctx: SentenceContext, exclude: Entity | None, before: int) -> Entity | None:
+    """The side the sentence speaks for: a possessor, a subject, or the team named first, else the focus."""
+    for tok in ctx.span:
+        if tok.i >= before:
+            break
+        m = ctx.mention_of(tok)
+        if m and (m.is_team or m.entity.kind in ("club", "national_team")) and m.entity is not exclude:
+            return m.entity
+        if tok.lower_ in ("their", "they", "his", "its") or tok.lemma_ in ("side", "hosts", "visitors"):
+            if tok.lower_ == "his":
+                person = next((p for p in ctx.people() if p.start < tok.i), None)
+                if person:
+                    team = _team_of_person(ctx, person.entity)
+                    if team and team is not exclude:
+                        return team
+            focus = ctx.focus_club()
+            if focus and focus is not exclude:
+                return focus
+    for tok in ctx.span:
+        if tok.lower_ in ("side", "team") and tok.i > 0:
+            m = ctx.mention_of(ctx.doc[tok.i - 1]) or (
+                ctx.mention_of(ctx.doc[tok.i - 2]) if tok.i > 1 else None
+            )
+            if m and m.kind == "person":
+                team = _team_of_person(ctx, m.entity)
+                if team and team is not exclude:
+                    return team
+    focus = ctx.focus_club()
+    return focus if focus is not exclude else None
+
+
+def _team_of_person(ctx: SentenceContext, person: Entity) -> Entity | None:
+    for view in ctx.article.sentences:
+        for m in view.mentions:
+            if m.entity.id == person.id and m.start > 0:
+                k = m.start - 1
+                doc = view.span.doc
+                while k >= view.span.start and doc[k].lower_ in (
+                    "manager",
+                    "coach",
+                    "boss",
+                    "head",
+                    "'s",
+                    "’s",
+                ):
+                    k -= 1
+                t = view.mention_at(doc[k]) if k >= view.span.start else None
+                if t and t.is_team:
+                    return t.entity
+    return ctx.focus_club()
+
+
+def _opponent_after(ctx: SentenceContext, index: int) -> Mention | None:
+    for m in ctx.mentions:
+        if m.start >= index and (m.is_team or m.entity.kind in ("club", "national_team")):
+            if m.start - index <= 6:
+                return m
+    return None
+
+
+def extract(ctx: SentenceContext) -> list[Draft]:
+    out: list[Draft] = []
+    doc = ctx.doc
+    span = ctx.span
+    published = ctx.article.article.published
+    when = time_in(span, published)
+    competition = _competition(ctx)
+    seen_scores = set()
+    for tok in span:
+        word = tok.lower_
+        kind = (
+            "win"
+            if word in WIN_WORDS
+            else "loss"
+            if word in LOSS_WORDS
+            else "draw"
+            if word in DRAW_WORDS
+            else None
+        )
+        if kind is None:
+            continue
+        if word in ("beaten", "defeated", "thrashed") and any(c.dep_ == "auxpass" for c in tok.children):
+            kind = "loss"
+        # The score: right before the noun ("4-0 defeat"), or after the verb ("beat Brentford 2-1").
+        window = doc[max(span.start, tok.i - 4) : min(span.end, tok.i + 8)]
+        score_match = SCORE.search(window.text)
+        score = None
+        if score_match:
+            a, b = int(score_match[1]), int(score_match[2])
+            score = (max(a, b), min(a, b)) if kind != "draw" else (a, b)
+            if kind == "draw" and a != b:
+                score = None
+        opponent = None
+        prep_tok = doc[tok.i + 1] if tok.i + 1 < span.end else None
+        if tok.pos_ == "VERB" and kind == "win" and word not in ("saw",):
+            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            opponent = ctx.mention_of(obj) if obj is not None else None
+        if opponent is None and prep_tok is not None and prep_tok.lower_ in (WIN_PREPS | LOSS_PREPS | {"by"}):
+            opponent = _opponent_after(ctx, tok.i + 1)
+        if opponent is None and prep_tok is not None:
+            nxt = _opponent_after(ctx, tok.i + 1)
+            if (
+                nxt is not None
+                and nxt.start - tok.i <= 3
+                and doc[nxt.start - 1].lower_ in (WIN_PREPS | LOSS_PREPS | {"by", "home", "away"})
+            ):
+                opponent = nxt
+        if opponent is None:
+            continue
+        subject = _subject_team(ctx, opponent.entity, tok.i)
+        if subject is None or subject.id == opponent.entity.id:
+            continue
+        if score is None and score_match is None and kind == "draw":
+            value = None
+        elif score is None:
+            value = None
+        elif kind == "win":
+            value = f"{score[0]}-{score[1]}"
+        elif kind == "loss":
+            value = f"{score[1]}-{score[0]}"
+        else:
+            value = f"{score[0]}-{score[1]}"
+        key = (frozenset((subject.id, opponent.entity.id)), value)
+        if key in seen_scores:
+            continue
+        seen_scores.add(key)
+        out.append(
+            Draft(
+                "match_result",
+                subject,
+                opponent.entity,
+                value,
+                tok,
+                when=when,
+                competition=competition,
+                attributed=False,
+            )
+        )
+    out.extend(_first_leg(ctx, when, competition))
+    return out
+
+
+def _first_leg(ctx: SentenceContext, when, competition) -> list[Draft]:
+    """ "the first leg -- which ended in a 1-1 draw in Madrid": a leg's score against the opponent named."""
+    text = ctx.span.text
+    if "leg" not in text.lower():
+        return []
+    m = re.search(r"ended (?:in )?(?:a )?(\d{1,2})\s*[-–]\s*(\d{1,2})", text)
+    if not m or any(
+        t.lower_ in DRAW_WORDS | WIN_WORDS | LOSS_WORDS
+        for t in ctx.span
+        if t.idx - ctx.span.start_char < m.start()
+    ):
+        return []
+    teams = [mm.entity for mm in ctx.teams()]
+    focus = ctx.focus_club()
+    opponent = next((t for t in teams if focus is None or t.id != focus.id), None)
+    if focus is None or opponent is None:
+        return []
+    return [
+        Draft(
+            "match_result",
+            focus,
+            opponent,
+            f"{m[1]}-{m[2]}",
+            None,
+            when=when,
+            competition=competition,
+            attributed=False,
+        )
+    ]

@@ -1,0 +1,185 @@
+"""From a resolved report to its claims: the families, then the shared passes, then one claim per key.
+
+Families are registered by name (like spaCy's pipeline components), so a
+new family — or a newsroom's own — plugs in without touching this file.
+Attribution and modality are decided here once for every family's drafts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from dugout.extract import candidates, jobs, matches, meetings, roles, transfers
+from dugout.extract.attribution import Attribution, carries_over, sentence_attribution
+from dugout.extract.context import Draft, SentenceContext
+from dugout.extract.modality import cue_modality
+from dugout.kb.index import KnowledgeBase, load_kb
+from dugout.nlp.entities import ResolvedArticle, Resolver
+from dugout.nlp.pipeline import ParsedArticle, parse_articles
+from dugout.nlp.timex import time_in
+from dugout.records import MODALITIES, Article, Claim, weakest
+
+Family = Callable[[SentenceContext], list[Draft]]
+FAMILIES: dict[str, Family] = {}
+
+
+def register_family(name: str, family: Family) -> None:
+    """Add a claim family; it is called once per sentence and returns drafts."""
+    FAMILIES[name] = family
+
+
+for _name, _family in (
+    ("roles", roles.extract),
+    ("jobs", jobs.extract),
+    ("contracts", jobs.extract_contract),
+    ("candidates", candidates.extract),
+    ("transfers", transfers.extract),
+    ("meetings", meetings.extract),
+    ("matches", matches.extract),
+):
+    register_family(_name, _family)
+
+# Types whose claims are background facts: an attribution in the sentence does not weaken them.
+BACKGROUND = {"coach_of", "holds_role", "contract_until", "match_result"}
+
+
+def _contexts(
+    resolved: ResolvedArticle, kb: KnowledgeBase
+) -> list[tuple[SentenceContext, Attribution | None]]:
+    """Each sentence with its neighbours and the source it is attributed to (carried where it continues)."""
+    out: list[tuple[SentenceContext, Attribution | None]] = []
+    carried: Attribution | None = None
+    previous = None
+    for index, view in enumerate(resolved.sentences):
+        ctx = SentenceContext(view, resolved, kb, index, previous)
+        attribution = sentence_attribution(ctx, carried)
+        if attribution is None and carried is not None and carries_over(ctx):
+            attribution = carried
+        out.append((ctx, attribution))
+        if attribution is not None:
+            carried = attribution
+        previous = view
+    return out
+
+
+def claims_of(resolved: ResolvedArticle, kb: KnowledgeBase) -> list[Claim]:
+    """Every claim of one report, one per key, the firmest evidence kept.
+
+    Roles run first over the whole report, so the other families know whom
+    each coach coaches ("his job is not at risk" is about his current club).
+    """
+    article = resolved.article
+    contexts = _contexts(resolved, kb)
+    drafts: list[tuple[Draft, SentenceContext, Attribution | None]] = []
+    first, *rest = list(FAMILIES.values())
+    for ctx, attribution in contexts:
+        for draft in first(ctx):
+            drafts.append((draft, ctx, attribution))
+            if (
+                draft.type == "coach_of"
+                and draft.value in ("current", "interim")
+                and draft.object is not None
+            ):
+                resolved.coached.setdefault(draft.subject.id, draft.object)
+    for ctx, attribution in contexts:
+        for family in rest:
+            for draft in family(ctx):
+                drafts.append((draft, ctx, attribution))
+    claims = [_finish(d, ctx, attribution, article) for d, ctx, attribution in drafts]
+    return one_per_key([c for c in claims if c is not None])
+
+
+def _finish(
+    draft: Draft, ctx: SentenceContext, attribution: Attribution | None, article: Article
+) -> Claim | None:
+    if draft.object is not None and draft.subject.id == draft.object.id:
+        return None
+    modality = weakest(
+        draft.modality, cue_modality(ctx, draft.trigger) if draft.type not in BACKGROUND else "fact"
+    )
+    source = None
+    if attribution is not None and draft.attributed and draft.type not in BACKGROUND:
+        source = attribution.source
+        if attribution.makes_reported:
+            modality = weakest(modality, "reported")
+    if draft.type in ("coach_of", "holds_role") and draft.value in ("incoming",):
+        modality = weakest(modality, "expected")
+    when = draft.when
+    if (
+        when is None
+        and draft.type in ("meeting", "squad_need", "transfer")
+        and draft.value in ("planned", "held", "signed")
+        or (when is None and draft.type == "squad_need")
+    ):
+        when = time_in(ctx.span, article.published)
+    confidence = round(draft.score * (0.6 + 0.4 * MODALITIES.index(modality) / 4), 3)
+    return Claim(
+        doc=article.id,
+        type=draft.type,
+        subject=draft.subject.name,
+        object=draft.object.name if draft.object is not None else None,
+        value=draft.value,
+        polarity=draft.polarity,
+        modality=modality,
+        evidence=ctx.view.text.strip(),
+        attribution=source,
+        outlet=article.outlet,
+        when=when,
+        confidence=confidence,
+        competition=draft.competition,
+        counterpart=draft.counterpart.name if draft.counterpart is not None else None,
+        extra={"subject_id": draft.subject.id, "object_id": draft.object.id if draft.object else None},
+    )
+
+
+def _match_key(claim: Claim) -> tuple:
+    if claim.type == "match_result":
+        teams = sorted([claim.subject, claim.object or ""])
+        score = claim.value
+        if score and claim.subject != teams[0]:
+            score = "-".join(reversed(score.split("-")))
+        return ("match_result", tuple(teams), score)
+    return claim.key()
+
+
+def one_per_key(claims: Iterable[Claim]) -> list[Claim]:
+    """Keep one claim per key: the firmest (modality, then confidence), in first-seen order."""
+    best: dict[tuple, Claim] = {}
+    order: list[tuple] = []
+    for claim in claims:
+        key = _match_key(claim)
+        if key not in best:
+            best[key] = claim
+            order.append(key)
+            continue
+        old = best[key]
+        if (claim.confidence or 0) > (old.confidence or 0):
+            best[key] = claim
+    result = [best[k] for k in order]
+    # A match with a score makes the same pairing without one redundant.
+    scored = {
+        tuple(sorted([c.subject, c.object or ""])) for c in result if c.type == "match_result" and c.value
+    }
+    return [
+        c
+        for c in result
+        if not (
+            c.type == "match_result" and not c.value and tuple(sorted([c.subject, c.object or ""])) in scored
+        )
+    ]
+
+
+class Extractor:
+    """The whole path from Articles to claims, the model and knowledge base loaded once."""
+
+    def __init__(self, kb: KnowledgeBase | None = None) -> None:
+        self.kb = kb or load_kb()
+        self.resolver = Resolver(self.kb)
+
+    def resolve(self, parsed: ParsedArticle) -> ResolvedArticle:
+        return self.resolver.resolve(parsed)
+
+    def run(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Claim]]]:
+        for parsed in parse_articles(articles):
+            resolved = self.resolver.resolve(parsed)
+            yield parsed.article, claims_of(resolved, self.kb)

@@ -1,0 +1,371 @@
+"""coach_of and holds_role: who coaches where, who runs the club.
+
+Football copy names a post in a few shapes: a title before the name ("Real
+Madrid president Florentino Perez", "former Southampton boss Ralph
+Hasenhuttl", "head coach Carlo Ancelotti"), an apposition ("Mauricio
+Pochettino, who is set to take over at Chelsea"), "X's manager", "manager of
+X", verbs ("has also managed Coventry, Southampton and Celtic", "coached
+Tottenham", "under Ole Gunnar Solskjaer"). The knowledge base adds the posts it
+knows were held at the report's date when person and team meet in a sentence.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from dugout.extract.context import Draft, SentenceContext, children
+from dugout.kb.model import Entity
+from dugout.nlp.entities import Mention
+
+COACH_TITLES = {
+    "manager",
+    "coach",
+    "boss",
+    "head-coach",
+    "gaffer",
+    "tactician",
+    "trainer",
+    "coaches",
+    "managers",
+    "bosses",
+    "mentor",
+    "supremo",
+}
+ROLE_TITLES = {
+    "president": "president",
+    "chairman": "chairman",
+    "chairwoman": "chairman",
+    "owner": "owner",
+    "co-owner": "owner",
+    "captain": "captain",
+    "skipper": "captain",
+    "ceo": "director",
+}
+TWO_WORD_ROLES = {
+    ("sporting", "director"): "sporting_director",
+    ("technical", "director"): "sporting_director",
+    ("football", "director"): "sporting_director",
+    ("general", "manager"): "sporting_director",
+    ("chief", "executive"): "director",
+    ("managing", "director"): "director",
+    ("executive", "director"): "director",
+    ("board", "member"): "board_member",
+    ("assistant", "coach"): "assistant_coach",
+    ("assistant", "manager"): "assistant_coach",
+    ("first-team", "coach"): "assistant_coach",
+}
+THREE_WORD_ROLES = {
+    ("director", "of", "football"): "sporting_director",
+    ("assistant", "head", "coach"): "assistant_coach",
+}
+PAST_MARKS = {"former", "ex", "ex-", "previous", "then", "erstwhile", "old", "late", "one-time", "onetime"}
+INTERIM_MARKS = {"interim", "caretaker", "acting", "temporary"}
+INCOMING_MARKS = {"new", "incoming", "future", "next"}
+MANAGE_VERBS = {"manage", "coach"}
+MODIFIER_SKIP = {
+    "head",
+    "the",
+    "a",
+    "an",
+    "team",
+    "first",
+    "senior",
+    "current",
+    "'s",
+    "’s",
+    "impressive",
+    "struggling",
+    "beleaguered",
+    "embattled",
+    "under-pressure",
+    "veteran",
+    "and",
+    "club",
+    "side",
+    "women",
+    "women's",
+    "b",
+    "squad",
+}
+
+
+def _role_before(ctx: SentenceContext, person: Mention) -> tuple[str, str, int, list[str]] | None:
+    """A title written just before a name: (family, value, index of the title's first word, marks)."""
+    doc = ctx.doc
+    i = person.start - 1
+    sent_start = ctx.span.start
+    if i < sent_start:
+        return None
+    words = [doc[k].lower_ for k in range(max(sent_start, i - 2), i + 1)]
+    for size, table in ((3, THREE_WORD_ROLES), (2, TWO_WORD_ROLES)):
+        if len(words) >= size and tuple(words[-size:]) in table:
+            value = table[tuple(words[-size:])]
+            return (
+                "role" if value != "assistant_coach" else "role",
+                value,
+                i - size + 1,
+                _marks(ctx, i - size),
+            )
+    word = doc[i].lower_
+    if word in COACH_TITLES:
+        return ("coach", "current", i, _marks(ctx, i - 1))
+    if word in ROLE_TITLES:
+        return ("role", ROLE_TITLES[word], i, _marks(ctx, i - 1))
+    if word == "director" and i - 1 >= sent_start and doc[i - 1].lower_ in ("sporting", "technical"):
+        return ("role", "sporting_director", i - 1, _marks(ctx, i - 2))
+    return None
+
+
+def _marks(ctx: SentenceContext, i: int) -> list[str]:
+    """Words before a title that change its meaning ("former", "interim", "B team"), up to 5 back."""
+    doc = ctx.doc
+    marks: list[str] = []
+    k = i
+    while k >= ctx.span.start and i - k < 6:
+        w = doc[k].lower_
+        if w in PAST_MARKS or w in INTERIM_MARKS or w in INCOMING_MARKS:
+            marks.append(w)
+        if w == "b" or (w == "team" and k - 1 >= 0 and doc[k - 1].lower_ == "b"):
+            marks.append("b_team")
+        if doc[k].is_punct and doc[k].text not in ("-",):
+            break
+        k -= 1
+    return marks
+
+
+def _team_before(ctx: SentenceContext, index: int) -> Mention | None:
+    """A team named right before a title, possessive or not ("Real Madrid president", "Chelsea's boss")."""
+    doc = ctx.doc
+    k = index - 1
+    while k >= ctx.span.start and (
+        doc[k].lower_ in MODIFIER_SKIP
+        or doc[k].lower_ in PAST_MARKS
+        or doc[k].lower_ in INTERIM_MARKS
+        or doc[k].lower_ in INCOMING_MARKS
+    ):
+        k -= 1
+    if k < ctx.span.start:
+        return None
+    m = ctx.mention_of(doc[k])
+    if m and (m.is_team or (m.kind == "place" and m.entity.kind == "national_team")):
+        return m
+    return None
+
+
+def _b_team(ctx: SentenceContext, club: Entity | None) -> Entity | None:
+    if club is None:
+        return None
+    for entity in ctx.kb.entities.values():
+        if entity.parent == club.id and entity.subkind == "b_team":
+            return entity
+    return None
+
+
+def _team_for(ctx: SentenceContext, person: Mention, title_index: int, exclude: set[str]) -> Mention | None:
+    """The team a bare title refers to: a team named in the sentence before the title, else None."""
+    before = [m for m in ctx.teams() if m.end <= title_index and m.entity.id not in exclude]
+    return before[-1] if before else None
+
+
+def extract(ctx: SentenceContext) -> list[Draft]:
+    drafts: list[Draft] = []
+    people = ctx.people()
+    for person in people:
+        found = _role_before(ctx, person)
+        if found:
+            family, value, title_index, marks = found
+            team_m = _team_before(ctx, title_index)
+            team = team_m.entity if team_m else None
+            if team is None:
+                prior = _team_for(ctx, person, title_index, set())
+                team = prior.entity if prior else ctx.focus_club()
+            if family == "coach":
+                if "b_team" in marks:
+                    team = _b_team(ctx, team) or team
+                if team is None:
+                    continue
+                coach_value = "current"
+                if any(m in PAST_MARKS for m in marks):
+                    coach_value = "former"
+                elif any(m in INTERIM_MARKS for m in marks):
+                    coach_value = "interim"
+                elif any(m in INCOMING_MARKS for m in marks):
+                    coach_value = "incoming"
+                drafts.append(
+                    Draft(
+                        "coach_of",
+                        person.entity,
+                        team,
+                        coach_value,
+                        ctx.doc[title_index],
+                        attributed=False,
+                        score=0.85 if team_m else 0.6,
+                    )
+                )
+            else:
+                if any(m in PAST_MARKS for m in marks) or team is None:
+                    continue
+                drafts.append(
+                    Draft(
+                        "holds_role",
+                        person.entity,
+                        team,
+                        value,
+                        ctx.doc[title_index],
+                        attributed=False,
+                        score=0.85 if team_m else 0.6,
+                    )
+                )
+        drafts.extend(_apposition(ctx, person))
+    drafts.extend(_verbs(ctx))
+    drafts.extend(_known_posts(ctx))
+    return drafts
+
+
+def _apposition(ctx: SentenceContext, person: Mention) -> list[Draft]:
+    """Appositions: "X, the Chelsea manager", "X, a former head coach of the team",
+    "X, who is set to take over at Chelsea"."""
+    doc = ctx.doc
+    out: list[Draft] = []
+    k = person.end
+    if k >= ctx.span.end or doc[k].text != ",":
+        return out
+    window = doc[k + 1 : min(k + 9, ctx.span.end)]
+    words = [t.lower_ for t in window]
+    if not words:
+        return out
+    title_pos = next((n for n, w in enumerate(words) if w in COACH_TITLES), None)
+    if title_pos is not None and words[0] in ("the", "a", "an", "former", "now", "then", "who", "currently"):
+        seg = window[: title_pos + 1]
+        marks = [w for w in words[:title_pos] if w in PAST_MARKS | INTERIM_MARKS]
+        team_m = next(
+            (ctx.mention_of(t) for t in seg if ctx.mention_of(t) and ctx.mention_of(t).is_team), None
+        )
+        team = team_m.entity if team_m else None
+        tail = window[title_pos + 1 :]
+        if team is None and len(tail) >= 2 and tail[0].lower_ == "of":
+            m = ctx.mention_of(tail[1]) or (ctx.mention_of(tail[2]) if len(tail) > 2 else None)
+            if m and m.is_team:
+                team = m.entity
+            elif tail[1].lower_ == "the" and len(tail) > 2 and tail[2].lower_ in ("club", "team", "side"):
+                team = ctx.focus_club()
+        if team is not None:
+            value = "former" if any(m in PAST_MARKS for m in marks) else ("interim" if marks else "current")
+            out.append(Draft("coach_of", person.entity, team, value, window[title_pos], attributed=False))
+    # "X, who is set to take over at Chelsea"
+    if words[:1] == ["who"]:
+        text = " ".join(words)
+        if "take over" in text or "take charge" in text:
+            team_m = next(
+                (ctx.mention_of(t) for t in window if ctx.mention_of(t) and ctx.mention_of(t).is_team), None
+            )
+            if team_m is None:
+                tail = doc[k + 1 : min(k + 14, ctx.span.end)]
+                team_m = next(
+                    (ctx.mention_of(t) for t in tail if ctx.mention_of(t) and ctx.mention_of(t).is_team), None
+                )
+            if team_m is not None:
+                future = any(w in ("set", "expected", "will", "poised", "due", "likely") for w in words)
+                out.append(
+                    Draft(
+                        "coach_of",
+                        person.entity,
+                        team_m.entity,
+                        "incoming" if future else "current",
+                        window[0],
+                        attributed=False,
+                        modality="expected" if future else "fact",
+                    )
+                )
+    return out
+
+
+def _verbs(ctx: SentenceContext) -> list[Draft]:
+    """ "has also managed Coventry, Southampton and Celtic", "coached Tottenham", "under X"."""
+    out: list[Draft] = []
+    for tok in ctx.span:
+        if tok.lemma_.lower() in MANAGE_VERBS and tok.pos_ == "VERB":
+            subj = _subject_person(ctx, tok)
+            if subj is None:
+                continue
+            objs = [c for c in tok.children if c.dep_ == "dobj"]
+            teams = []
+            for o in objs:
+                for t in [o, *[c for c in o.subtree if c.dep_ == "conj"]]:
+                    m = ctx.mention_of(t)
+                    if m and m.is_team and m not in teams:
+                        teams.append(m)
+            present = tok.tag_ in ("VBZ", "VBP", "VBG") and not any(
+                c.lower_ in ("has", "have", "had") for c in tok.children
+            )
+            for m in teams:
+                out.append(
+                    Draft(
+                        "coach_of",
+                        subj.entity,
+                        m.entity,
+                        "current" if present else "former",
+                        tok,
+                        attributed=False,
+                    )
+                )
+        if tok.lower_ == "under" and tok.dep_ == "prep":
+            objs = children(tok, "pobj")
+            m = ctx.mention_of(objs[0]) if objs else None
+            if m and m.kind == "person":
+                head = tok.head
+                team = None
+                for t in head.subtree:
+                    tm = ctx.mention_of(t)
+                    if tm and tm.is_team:
+                        team = tm.entity
+                        break
+                team = team or ctx.focus_club()
+                if team is not None and any(
+                    w.lower_ in ("play", "played", "playing", "season") for w in ctx.span
+                ):
+                    out.append(Draft("coach_of", m.entity, team, "current", tok, attributed=False, score=0.5))
+    return out
+
+
+def _subject_person(ctx: SentenceContext, verb: Token) -> Mention | None:
+    from dugout.extract.context import verb_subject
+
+    subj = verb_subject(verb)
+    m = ctx.mention_of(subj)
+    if m and m.kind == "person":
+        return m
+    if subj is not None and subj.lower_ in ("he", "she"):
+        people = [p for p in ctx.people() if p.start < verb.i]
+        if people:
+            return people[0]
+        prev = ctx.previous
+        if prev is not None:
+            prev_people = [p for p in prev.mentions if p.kind == "person"]
+            if prev_people:
+                return prev_people[0]
+    if subj is not None:
+        # "The 53 year old Scot who has also managed ..." → the person the sentence is about
+        people = ctx.people()
+        if people and people[0].start < verb.i:
+            return people[0]
+    return None
+
+
+def _known_posts(ctx: SentenceContext) -> list[Draft]:
+    """Posts the knowledge base knows were held at the report's date, when person and team meet here."""
+    out: list[Draft] = []
+    published = ctx.article.article.published
+    teams = {m.entity.id: m for m in ctx.teams()}
+    if not teams:
+        return out
+    for person in ctx.people():
+        for role in ctx.kb.roles_of.get(person.entity.id, []):
+            if role.organisation in teams and role.role in ("head_coach", "interim_coach"):
+                if published is None or role.active_on(published):
+                    team = teams[role.organisation].entity
+                    value = "current" if role.role == "head_coach" else "interim"
+                    out.append(
+                        Draft("coach_of", person.entity, team, value, None, attributed=False, score=0.5)
+                    )
+    return out

@@ -1,0 +1,262 @@
+"""Turn what a user points dugout at — files, folders, stdin, URLs, feeds — into Articles.
+
+Every reader yields `Article` or `InputProblem`: bad input is reported with its
+file (and line) and the batch goes on; nothing here raises on bad data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dugout.ingest.clean import content_blocks, parse_loose_date, published_hint
+from dugout.records import Article, InputProblem
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+READABLE_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES
+
+Item = Article | InputProblem
+
+
+@dataclass
+class ReadOptions:
+    """Metadata the user gives for inputs that carry none (plain text files)."""
+
+    outlet: str | None = None
+    published: str | None = None
+    allow_private: bool = False
+    allow_urls: bool = True
+
+
+def decode_text(data: bytes, where: str) -> str | InputProblem:
+    """UTF-8 text (BOM tolerated), or a clear reason why these bytes are not text."""
+    if not data.strip():
+        return InputProblem(where, "empty file")
+    if b"\x00" in data[:8192]:
+        return InputProblem(where, "binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        return InputProblem(
+            where, f"not UTF-8 text (undecodable byte 0x{data[e.start]:02x} at offset {e.start})"
+        )
+
+
+def guess_title(text: str) -> str | None:
+    """The first paragraph when it reads like a headline: short and without a closing full stop."""
+    blocks = content_blocks(text)
+    if not blocks:
+        return None
+    first = text[blocks[0].start : blocks[0].end].strip()
+    if len(first) <= 160 and not first.endswith((".", "!", '"', "”")) and "\n" not in first:
+        return first
+    return None
+
+
+def article_from_text(text: str, doc_id: str, options: ReadOptions, source: str | None = None) -> Article:
+    published = options.published
+    hinted = False
+    if not published:
+        published = published_hint(text)
+        hinted = published is not None
+    return Article(
+        id=doc_id,
+        text=text,
+        title=guess_title(text),
+        outlet=options.outlet,
+        published=published,
+        source=source,
+        published_hint=hinted,
+    )
+
+
+def normalize_published(value: object) -> str | None:
+    """An ISO date (YYYY-MM-DD) from a record's `published`, or None when it has none."""
+    if not value:
+        return None
+    text = str(value).strip()
+    return parse_loose_date(text) or (text[:10] if len(text) >= 10 and text[4] == "-" else None)
+
+
+def article_from_record(record: object, where: str, options: ReadOptions) -> Item:
+    """One input record of the eval format: {"id","url","outlet","published","title","text"}."""
+    if not isinstance(record, dict):
+        return InputProblem(where, "a record must be a JSON object")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return InputProblem(where, 'record has no "text"')
+    doc_id = record.get("id")
+    if doc_id is None or str(doc_id).strip() == "":
+        return InputProblem(where, 'record has no "id"')
+    published = normalize_published(record.get("published"))
+    hinted = False
+    if not published and options.published:
+        published = options.published
+    if not published:
+        published = published_hint(text)
+        hinted = published is not None
+    return Article(
+        id=str(doc_id),
+        text=text,
+        title=record.get("title") or None,
+        url=record.get("url") or None,
+        outlet=record.get("outlet") or options.outlet,
+        published=published,
+        author=record.get("author") or None,
+        source=where,
+        published_hint=hinted,
+    )
+
+
+def read_jsonl(lines: Iterable[str], where: str, options: ReadOptions) -> Iterator[Item]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield InputProblem(f"{where}:{number}", f"not valid JSON ({e.msg} at column {e.colno})")
+            continue
+        yield article_from_record(record, f"{where}:{number}", options)
+
+
+def read_html_bytes(
+    data: bytes,
+    doc_id: str,
+    where: str,
+    url: str | None,
+    options: ReadOptions,
+    content_type: str | None = None,
+) -> Item:
+    from dugout.ingest.html import HtmlError, article_from_html
+
+    try:
+        article = article_from_html(data, doc_id=doc_id, url=url, content_type=content_type)
+    except HtmlError as e:
+        return InputProblem(where, str(e))
+    article.outlet = options.outlet or article.outlet
+    article.published = options.published or article.published
+    if not article.published:
+        article.published = published_hint(article.text)
+        article.published_hint = article.published is not None
+    article.source = where
+    return article
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return (
+        "<html" in head or "<!doctype html" in head or ("<body" in head) or ("<p>" in head and "</p>" in head)
+    )
+
+
+def read_bytes(data: bytes, doc_id: str, where: str, suffix: str, options: ReadOptions) -> Iterator[Item]:
+    """Dispatch one file's bytes on its suffix, sniffing the content when the suffix says nothing."""
+    if suffix in HTML_SUFFIXES:
+        if not data.strip():
+            yield InputProblem(where, "empty file")
+            return
+        if b"\x00" in data[:8192]:
+            yield InputProblem(where, "binary file, not HTML")
+            return
+        yield read_html_bytes(data, doc_id, where, None, options)
+        return
+    if suffix in FEED_SUFFIXES:
+        from dugout.ingest.feeds import articles_from_feed
+
+        yield from articles_from_feed(data, feed_url=where, fetch_page=None)
+        return
+    text = decode_text(data, where)
+    if isinstance(text, InputProblem):
+        yield text
+        return
+    stripped = text.lstrip()
+    if suffix in JSONL_SUFFIXES or (suffix not in TEXT_SUFFIXES and stripped.startswith("{")):
+        yield from read_jsonl(text.splitlines(), where, options)
+    elif suffix not in TEXT_SUFFIXES and looks_like_html(text):
+        yield read_html_bytes(data, doc_id, where, None, options)
+    elif suffix not in TEXT_SUFFIXES and stripped.startswith("<?xml"):
+        from dugout.ingest.feeds import articles_from_feed
+
+        yield from articles_from_feed(data, feed_url=where, fetch_page=None)
+    else:
+        yield article_from_text(text, doc_id, options, source=where)
+
+
+def read_path(path: Path, options: ReadOptions) -> Iterator[Item]:
+    """A file or a folder (recursively, readable files only, in name order)."""
+    where = str(path)
+    if not path.exists():
+        yield InputProblem(where, "no such file or directory")
+        return
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
+        if not files:
+            yield InputProblem(where, "folder holds no .txt, .jsonl, .html or feed files")
+        for file in files:
+            yield from read_path(file, options)
+        return
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        yield InputProblem(where, f"cannot read ({e.strerror})")
+        return
+    yield from read_bytes(data, path.stem, where, path.suffix.lower(), options)
+
+
+def url_id(url: str) -> str:
+    """A short stable id for a page named only by its URL: host plus a hash of the URL."""
+    host = urlsplit(url).hostname or "url"
+    return f"{host}-{hashlib.sha1(url.encode('utf-8')).hexdigest()[:12]}"
+
+
+def read_url(url: str, options: ReadOptions, fetcher: Callable[..., object] | None = None) -> Iterator[Item]:
+    """A web page or an RSS/Atom feed, fetched with the safety limits of `fetch`."""
+    from dugout.ingest.feeds import articles_from_feed, looks_like_feed
+    from dugout.ingest.fetch import FetchError, fetch
+
+    get = fetcher or fetch
+    try:
+        page = get(url, allow_private=options.allow_private)
+    except FetchError as e:
+        yield InputProblem(url, str(e))
+        return
+    body: bytes = page.body  # type: ignore[attr-defined]
+    if looks_like_feed(body, page.content_type):  # type: ignore[attr-defined]
+
+        def fetch_page(link: str) -> bytes:
+            return get(link, allow_private=options.allow_private).body  # type: ignore[attr-defined]
+
+        yield from articles_from_feed(body, feed_url=url, fetch_page=fetch_page)
+        return
+    yield read_html_bytes(
+        body,
+        url_id(url),
+        url,
+        page.final_url,
+        options,  # type: ignore[attr-defined]
+        content_type=page.content_type,
+    )  # type: ignore[attr-defined]
+
+
+def read_inputs(inputs: Iterable[str], options: ReadOptions) -> Iterator[Item]:
+    """Everything the user named, in order: paths, folders, '-' for stdin, and URLs."""
+    for name in inputs:
+        if name == "-":
+            data = sys.stdin.buffer.read()
+            yield from read_bytes(data, "stdin", "<stdin>", "", options)
+        elif name.startswith(("http://", "https://")):
+            if not options.allow_urls:
+                yield InputProblem(name, "URLs are read by `dugout ingest`, not here")
+                continue
+            yield from read_url(name, options)
+        else:
+            yield from read_path(Path(name), options)

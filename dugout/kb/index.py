@@ -1,0 +1,162 @@
+"""The index over the knowledge base: built once, then every look-up is a dict access.
+
+Aliases are indexed as tuples of folded words, so the resolver can walk a
+sentence's tokens and find the longest known name at each position without
+scanning the knowledge base per mention.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from dugout.kb.loader import BUNDLED_DIR, load_files, user_dir
+from dugout.kb.model import Entity, Role, entity_id
+from dugout.kb.names import fold, fold_words
+
+# Person nouns for nationalities that are not the adjective ("the Spaniard", "the Dutchman").
+NATIONALITY_NOUNS = {
+    "spaniard": "Spain",
+    "frenchman": "France",
+    "dutchman": "Netherlands",
+    "englishman": "England",
+    "scot": "Scotland",
+    "scotsman": "Scotland",
+    "welshman": "Wales",
+    "irishman": "Ireland",
+    "swede": "Sweden",
+    "dane": "Denmark",
+    "finn": "Finland",
+    "pole": "Poland",
+    "turk": "Turkey",
+    "argentine": "Argentina",
+    "argentinian": "Argentina",
+    "portuguese": "Portugal",
+    "swiss": "Switzerland",
+    "brazilian": "Brazil",
+    "italian": "Italy",
+    "german": "Germany",
+    "croat": "Croatia",
+    "serb": "Serbia",
+    "norwegian": "Norway",
+    "belgian": "Belgium",
+    "austrian": "Austria",
+    "uruguayan": "Uruguay",
+    "chilean": "Chile",
+    "colombian": "Colombia",
+    "mexican": "Mexico",
+    "american": "United States",
+    "japanese": "Japan",
+    "korean": "South Korea",
+    "australian": "Australia",
+    "nigerian": "Nigeria",
+    "ghanaian": "Ghana",
+    "senegalese": "Senegal",
+    "moroccan": "Morocco",
+    "egyptian": "Egypt",
+    "icelander": "Iceland",
+    "greek": "Greece",
+    "czech": "Czech Republic",
+    "hungarian": "Hungary",
+    "ukrainian": "Ukraine",
+    "russian": "Russia",
+    "ivorian": "Ivory Coast",
+    "cameroonian": "Cameroon",
+    "algerian": "Algeria",
+    "tunisian": "Tunisia",
+    "canadian": "Canada",
+    "basque": "Spain",
+    "catalan": "Spain",
+    "northern irishman": "Northern Ireland",
+}
+MAX_ALIAS_WORDS = 8
+
+
+class KnowledgeBase:
+    """Entities, roles and the look-up tables over them."""
+
+    def __init__(self, entities: list[Entity], roles: list[Role]) -> None:
+        self.entities: dict[str, Entity] = {e.id: e for e in entities}
+        self.aliases: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        self.surnames: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        self.by_demonym: dict[str, str] = dict(NATIONALITY_NOUNS)
+        self.roles_of: dict[str, list[Role]] = defaultdict(list)
+        self.roles_at: dict[str, list[Role]] = defaultdict(list)
+        for entity in entities:
+            self._index(entity)
+        for role in roles:
+            person = entity_id("person", role.person)
+            org = self.team_id(role.organisation)
+            resolved = Role(person, role.role, org or role.organisation, role.start, role.end)
+            self.roles_of[person].append(resolved)
+            if org:
+                self.roles_at[org].append(resolved)
+
+    def _index(self, entity: Entity) -> None:
+        names = (entity.name, *entity.aliases)
+        for name in names:
+            key = fold_words(name)
+            if key and len(key) <= MAX_ALIAS_WORDS and entity.id not in self.aliases[key]:
+                self.aliases[key].append(entity.id)
+            if key and key[0] == "the" and len(key) > 1 and entity.id not in self.aliases[key[1:]]:
+                self.aliases[key[1:]].append(entity.id)
+        if entity.kind == "person":
+            for name in names:
+                words = fold_words(name)
+                if len(words) >= 2:
+                    for size in (1, 2):
+                        tail = words[-size:]
+                        if entity.id not in self.surnames[tail]:
+                            self.surnames[tail].append(entity.id)
+        if entity.kind == "national_team" and entity.demonym and entity.subkind == "national_team":
+            self.by_demonym.setdefault(fold(entity.demonym), entity.name)
+
+    def add(self, entity: Entity) -> None:
+        """Add an entity met in text, so later mentions resolve to it."""
+        self.entities[entity.id] = entity
+        self._index(entity)
+
+    def get(self, entity_id_: str) -> Entity | None:
+        return self.entities.get(entity_id_)
+
+    def lookup(self, name: str) -> list[Entity]:
+        """Entities with this exact name or alias, most prominent first."""
+        ids = self.aliases.get(fold_words(name), [])
+        return sorted((self.entities[i] for i in ids), key=lambda e: -e.prominence)
+
+    def team_id(self, name: str) -> str | None:
+        """The id of the club or national team with this name or alias, if any."""
+        for kind in ("club", "national_team"):
+            if entity_id(kind, name) in self.entities:
+                return entity_id(kind, name)
+        teams = [e for e in self.lookup(name) if e.is_team]
+        return teams[0].id if teams else None
+
+    def by_surname(self, words: tuple[str, ...]) -> list[Entity]:
+        return [self.entities[i] for i in self.surnames.get(words, [])]
+
+    def country_of_demonym(self, word: str) -> str | None:
+        return self.by_demonym.get(fold(word))
+
+    def national_team(self, country: str) -> Entity | None:
+        return self.entities.get(entity_id("national_team", country))
+
+    def stats(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for e in self.entities.values():
+            counts[e.kind] += 1
+        counts["roles"] = sum(len(r) for r in self.roles_of.values())
+        counts["aliases"] = len(self.aliases)
+        return dict(counts)
+
+
+def kb_directories() -> list[Path]:
+    return [BUNDLED_DIR, user_dir()]
+
+
+@lru_cache(maxsize=1)
+def load_kb() -> KnowledgeBase:
+    """The knowledge base of this process, loaded once."""
+    entities, roles = load_files(kb_directories())
+    return KnowledgeBase(entities, roles)

@@ -1,0 +1,61 @@
+"""Entities and roles of the football knowledge base."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dugout.kb.names import fold
+
+KINDS = ("person", "club", "national_team", "competition", "outlet")
+
+
+def entity_id(kind: str, name: str) -> str:
+    """Stable, readable id: the same name and kind always give the same id, across runs and stores."""
+    return f"{kind}:{re.sub(r'[^a-z0-9]+', '-', fold(name)).strip('-')}"
+
+
+@dataclass
+class Entity:
+    """One person, club, national team, competition or outlet.
+
+    `known` is False for entities met in text but absent from the knowledge
+    base: they are kept (with what the text says of them) rather than dropped.
+    """
+
+    id: str
+    name: str
+    kind: str
+    subkind: str | None = None
+    country: str | None = None
+    parent: str | None = None
+    prominence: int = 1
+    birth_year: int | None = None
+    league: str | None = None
+    demonym: str | None = None
+    aliases: tuple[str, ...] = ()
+    known: bool = True
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_team(self) -> bool:
+        return self.kind in ("club", "national_team")
+
+
+@dataclass(frozen=True)
+class Role:
+    """A post held over a span of time: head coach of Real Madrid from 2021-06 to 2025-05."""
+
+    person: str
+    role: str
+    organisation: str
+    start: str | None = None
+    end: str | None = None
+
+    def active_on(self, date: str | None) -> bool:
+        """Whether the role was held on an ISO date (None: now)."""
+        if date is None:
+            return not self.end
+        if self.start and self.start[: len(date)] > date[: len(self.start)]:
+            return False
+        return not self.end or self.end >= date[: len(self.end)]

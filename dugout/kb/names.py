@@ -1,0 +1,73 @@
+"""Name folding and matching shared by the knowledge base, resolution and evaluation.
+
+One definition of "the same name" everywhere: the evaluation's rules
+(spec/claims.md) are the contract, so the system folds names the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+GENERIC_WORDS = frozenset(
+    {
+        "city",
+        "united",
+        "madrid",
+        "real",
+        "fc",
+        "cf",
+        "afc",
+        "club",
+        "athletic",
+        "atletico",
+        "sporting",
+        "inter",
+        "ac",
+        "town",
+        "rovers",
+        "wanderers",
+        "albion",
+        "county",
+        "hotspur",
+        "the",
+        "sc",
+    }
+)
+CLUB_SUFFIXES = frozenset({"fc", "afc", "cf", "sc", "cfc"})
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def strip_accents(text: str) -> str:
+    """Drop combining marks: "Perez" and "Pérez" are one name in football copy."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).replace("ø", "o").replace("ß", "ss")
+
+
+def fold_words(name: str | None) -> tuple[str, ...]:
+    """Lower-case words without accents or punctuation, a club's FC/AFC tag dropped."""
+    if not name:
+        return ()
+    words = tuple(w for w in _NON_WORD.split(strip_accents(name).lower()) if w)
+    core = tuple(w for w in words if w not in CLUB_SUFFIXES)
+    return core or words
+
+
+def fold(name: str | None) -> str:
+    """One folded string for indexing and equality."""
+    return " ".join(fold_words(name))
+
+
+def names_match(a: str | None, b: str | None) -> bool:
+    """The evaluation's name match: equal after folding, or the shorter's words all in the
+    longer and both ending in the same word; a lone generic club word matches only itself."""
+    fa, fb = fold_words(a), fold_words(b)
+    if not fa or not fb:
+        return fa == fb
+    if fa == fb:
+        return True
+    short, long_ = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
+    if len(short) == 1 and short[0] in GENERIC_WORDS:
+        return False
+    return set(short) <= set(long_) and short[-1] == long_[-1]

@@ -1,0 +1,635 @@
+"""Entity mentions in a parsed report, resolved to knowledge-base entities or honest new ones.
+
+The statistical model finds names but often mistypes them in football copy
+("Shakhtar Donetsk" a person, "Ancelotti" an organisation). The knowledge base
+decides the type of every name it knows; the model's guess is used only for
+names the knowledge base lacks. Short forms are resolved in the report's
+context: a surname to the full name met in the report, "Madrid" to the Madrid
+club the report is about, "the Italian" to the Italian in focus.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from spacy.tokens import Span, Token
+
+from dugout.kb.index import KnowledgeBase
+from dugout.kb.model import Entity, entity_id
+from dugout.kb.names import GENERIC_WORDS, fold, fold_words
+from dugout.nlp.pipeline import ParsedArticle
+
+NAME_JOINERS = {"-", "&", ".", "'", "’"}
+PERSON_TITLES = {
+    "coach",
+    "manager",
+    "boss",
+    "midfielder",
+    "striker",
+    "forward",
+    "defender",
+    "winger",
+    "goalkeeper",
+    "keeper",
+    "full-back",
+    "fullback",
+    "centre-back",
+    "center-back",
+    "right-back",
+    "left-back",
+    "captain",
+    "president",
+    "chairman",
+    "director",
+    "owner",
+    "player",
+    "star",
+    "teenager",
+    "youngster",
+    "international",
+    "playmaker",
+    "wing-back",
+    "attacker",
+    "skipper",
+    "counterpart",
+    "assistant",
+    "legend",
+    "signing",
+    "target",
+    "veteran",
+    "loanee",
+    "ace",
+    "frontman",
+    "centre-forward",
+    "stopper",
+    "full",
+    "back",
+    "mr",
+    "dr",
+    "sir",
+}
+TEAM_WORDS_AFTER = {
+    "boss",
+    "coach",
+    "manager",
+    "job",
+    "national",
+    "team",
+    "side",
+    "squad",
+    "head",
+    "international",
+    "players",
+    "post",
+    "role",
+    "hotseat",
+    "hot-seat",
+    "bench",
+    "dugout",
+    "federation",
+    "fa",
+}
+CLUBISH_WORDS = {
+    "fc",
+    "cf",
+    "afc",
+    "united",
+    "city",
+    "club",
+    "athletic",
+    "rovers",
+    "wanderers",
+    "albion",
+    "town",
+    "county",
+    "sporting",
+    "real",
+    "deportivo",
+    "olympique",
+    "borussia",
+    "dynamo",
+    "dinamo",
+    "inter",
+    "racing",
+    "atletico",
+}
+FOCUS_NOUNS = {"club", "giants", "side", "team", "outfit", "hosts", "visitors", "champions", "holders"}
+PERSON_LABELS = {"PERSON"}
+NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART", "LOC", "PRODUCT", "EVENT"}
+FUZZY_THRESHOLD = 88
+
+
+@dataclass
+class Mention:
+    """A name (or a reference standing for one) in a sentence, with the entity it denotes.
+
+    `start`/`end` are token indices in the paragraph's Doc. `kind` is the
+    entity's kind, or "place" for a country or city named as a place.
+    """
+
+    start: int
+    end: int
+    text: str
+    entity: Entity
+    kind: str
+    via: str = "name"
+
+    @property
+    def name(self) -> str:
+        return self.entity.name
+
+    @property
+    def is_team(self) -> bool:
+        return self.kind in ("club", "national_team")
+
+
+@dataclass
+class SentenceView:
+    """A sentence, its mentions and its exact text in the article."""
+
+    paragraph: int
+    span: Span
+    start_char: int
+    end_char: int
+    text: str
+    mentions: list[Mention] = field(default_factory=list)
+
+    def of_kind(self, *kinds: str) -> list[Mention]:
+        return [m for m in self.mentions if m.kind in kinds]
+
+    def mention_at(self, token: Token) -> Mention | None:
+        for m in self.mentions:
+            if m.start <= token.i < m.end:
+                return m
+        return None
+
+
+@dataclass
+class ResolvedArticle:
+    parsed: ParsedArticle
+    sentences: list[SentenceView]
+    entities: dict[str, Entity]
+    surface: dict[str, list[str]]
+    coached: dict[str, Entity] = field(default_factory=dict)
+    """Person id → the team the report says he coaches now, filled before the other families run."""
+
+    @property
+    def article(self):
+        return self.parsed.article
+
+    def focus_club(self) -> Entity | None:
+        counts = Counter(m.entity.id for s in self.sentences for m in s.mentions if m.kind == "club")
+        return self.entities[counts.most_common(1)[0][0]] if counts else None
+
+
+def _folded(token: Token) -> tuple[str, ...]:
+    return fold_words(token.text)
+
+
+def _is_capitalized(token: Token) -> bool:
+    return token.text[:1].isupper() or token.text[:1].isdigit()
+
+
+class Resolver:
+    """Finds and resolves mentions in one parsed article against the knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._people_names = None
+
+    # -- candidate spans ---------------------------------------------------------------
+
+    def kb_matches(self, doc) -> list[tuple[int, int, list[str]]]:
+        """Longest knowledge-base names at each position: (start, end, entity ids)."""
+        found: list[tuple[int, int, list[str]]] = []
+        i, n = 0, len(doc)
+        while i < n:
+            tok = doc[i]
+            if not _is_capitalized(tok) and tok.lower_ != "the":
+                i += 1
+                continue
+            best = None
+            words: list[str] = []
+            j = i
+            while j < n and j - i < 10:
+                t = doc[j]
+                if t.text in NAME_JOINERS and words:
+                    j += 1
+                    continue
+                w = _folded(t)
+                if not w:
+                    break
+                if j > i and not (
+                    _is_capitalized(t)
+                    or t.lower_
+                    in {
+                        "de",
+                        "del",
+                        "la",
+                        "van",
+                        "von",
+                        "der",
+                        "di",
+                        "da",
+                        "dos",
+                        "do",
+                        "and",
+                        "of",
+                        "y",
+                        "le",
+                        "les",
+                        "el",
+                        "al",
+                        "bin",
+                    }
+                ):
+                    break
+                words.extend(w)
+                ids = self.kb.aliases.get(tuple(words))
+                if ids and not (len(words) == 1 and words[0] == "the"):
+                    best = (i, j + 1, ids)
+                j += 1
+            if best and self._plausible(doc, *best):
+                found.append(best)
+                i = best[1]
+            else:
+                i += 1
+        return found
+
+    def _plausible(self, doc, start: int, end: int, ids: list[str]) -> bool:
+        """Guard one-word matches against ordinary capitalised words ("Sport", "Real" at a sentence start)."""
+        span = doc[start:end]
+        if len(span) > 1 and span[0].lower_ != "the":
+            return True
+        tok = span[-1]
+        if tok.lower_ in {"the"}:
+            return False
+        kinds = {self.kb.entities[i].kind for i in ids}
+        if kinds == {"outlet"} and tok.pos_ != "PROPN":
+            return False
+        if tok.is_sent_start and tok.pos_ not in ("PROPN",) and not tok.ent_type_:
+            return False
+        return tok.pos_ in ("PROPN", "NOUN", "ADJ", "X") or bool(tok.ent_type_)
+
+    # -- resolution ------------------------------------------------------------------
+
+    def resolve(self, parsed: ParsedArticle) -> ResolvedArticle:
+        sentences: list[SentenceView] = []
+        raw: list[tuple[SentenceView, int, int, list[str] | None, str | None]] = []
+        article = parsed.article
+        for index, paragraph in enumerate(parsed.paragraphs):
+            doc = paragraph.doc
+            matches = self.kb_matches(doc)
+            covered = set()
+            for s, e, _ in matches:
+                covered.update(range(s, e))
+            extra = []
+            for ent in doc.ents:
+                if ent.label_ not in NAME_LABELS:
+                    continue
+                span = _trim(ent)
+                if span is None or any(t.i in covered for t in span):
+                    continue
+                extra.append((span.start, span.end, None, ent.label_))
+                covered.update(range(span.start, span.end))
+            for sent in doc.sents:
+                start_char = paragraph.offset + sent.start_char
+                end_char = paragraph.offset + sent.end_char
+                view = SentenceView(index, sent, start_char, end_char, article.text[start_char:end_char])
+                sentences.append(view)
+                for s, e, ids in matches:
+                    if sent.start <= s < sent.end:
+                        raw.append((view, s, e, ids, None))
+                for s, e, _, label in extra:
+                    if sent.start <= s < sent.end:
+                        raw.append((view, s, e, None, label))
+        return self._link(parsed, sentences, raw)
+
+    def _link(self, parsed, sentences, raw) -> ResolvedArticle:
+        kb = self.kb
+        # Pass 1: unambiguous names anchor the report's cast.
+        anchors: Counter[str] = Counter()
+        full_people: dict[tuple[str, ...], str] = {}
+        local: dict[str, Entity] = {}
+        for view, s, e, ids, label in raw:
+            span = view.span.doc[s:e]
+            if ids and len(ids) == 1:
+                anchors[ids[0]] += 1
+                ent = kb.entities[ids[0]]
+                if ent.kind == "person":
+                    full_people.setdefault(fold_words(ent.name)[-1:], ent.id)
+            elif ids is None and label in PERSON_LABELS and len(span) >= 2:
+                person = self._person_entity(span.text, local)
+                anchors[person.id] += 1
+                full_people.setdefault(fold_words(person.name)[-1:], person.id)
+                first = fold_words(person.name)[:1]
+                full_people.setdefault(("first",) + first, person.id)
+        # Pass 2: every mention.
+        surface: dict[str, list[str]] = {}
+        entities: dict[str, Entity] = {}
+        last_person: Entity | None = None
+        for view, s, e, ids, label in raw:
+            span = view.span.doc[s:e]
+            entity, kind = None, None
+            if ids:
+                entity = self._choose(ids, anchors, span)
+                kind = entity.kind
+                if kind == "national_team" and not self._team_context(span):
+                    kind = "place"
+            else:
+                entity, kind = self._unknown(span, label, full_people, local, anchors)
+            if entity is None:
+                continue
+            if entity.id in local:
+                entity = local[entity.id]
+            entities[entity.id] = entity
+            surface.setdefault(entity.id, [])
+            if span.text not in surface[entity.id]:
+                surface[entity.id].append(span.text)
+            view.mentions.append(Mention(s, e, span.text, entity, kind or entity.kind))
+            if kind == "person":
+                last_person = entity
+        resolved = ResolvedArticle(parsed, sentences, entities, surface)
+        self._references(resolved)
+        for view in sentences:
+            view.mentions.sort(key=lambda m: m.start)
+        del last_person
+        return resolved
+
+    def _choose(self, ids: list[str], anchors: Counter[str], span: Span) -> Entity:
+        """Pick among entities sharing a name: the one the report is about, else the most prominent."""
+        if len(ids) == 1:
+            return self.kb.entities[ids[0]]
+        candidates = [self.kb.entities[i] for i in ids]
+        after = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
+        if after in TEAM_WORDS_AFTER:
+            teams = [c for c in candidates if c.is_team]
+            candidates = teams or candidates
+        return max(
+            candidates,
+            key=lambda c: (
+                anchors[c.id],
+                c.kind != "outlet",
+                c.prominence,
+                c.subkind in (None, "club", "national_team"),
+            ),
+        )
+
+    def _team_context(self, span: Span) -> bool:
+        """Whether a country name stands for its national team here ("the France boss", "beat Brazil")."""
+        doc = span.doc
+        after = doc[span.end] if span.end < len(doc) else None
+        before = doc[span.start - 1] if span.start > 0 else None
+        if after is not None and after.lower_ in TEAM_WORDS_AFTER:
+            return True
+        if after is not None and after.text in ("'s", "’s") and span.end + 1 < len(doc):
+            if doc[span.end + 1].lower_ in TEAM_WORDS_AFTER:
+                return True
+        head = span.root.head
+        if head.lemma_ in {
+            "beat",
+            "draw",
+            "lose",
+            "face",
+            "play",
+            "defeat",
+            "thrash",
+            "edge",
+            "stun",
+            "host",
+            "coach",
+            "manage",
+            "lead",
+            "take",
+            "join",
+            "renew",
+            "against",
+            "over",
+            "to",
+            "with",
+            "vs",
+            "v",
+        }:
+            if span.root.dep_ in ("nsubj", "dobj", "pobj") or head.pos_ == "ADP":
+                return (
+                    head.lemma_ not in {"to", "with"}
+                    or span.start > 0
+                    and doc[span.start - 1].lemma_ in {"lose", "defeat", "draw", "loss"}
+                )
+        if before is not None and before.lower_ in {"vs", "v", "v.", "against"}:
+            return True
+        return False
+
+    def _person_entity(self, text: str, local: dict[str, Entity]) -> Entity:
+        """A person by full name: the knowledge base's, a near spelling of it, or a new one."""
+        found = [e for e in self.kb.lookup(text) if e.kind == "person"]
+        if found:
+            return found[0]
+        fuzzy = self._fuzzy_person(text)
+        if fuzzy:
+            return fuzzy
+        pid = entity_id("person", text)
+        if pid not in local:
+            local[pid] = Entity(id=pid, name=text, kind="person", known=False)
+        return local[pid]
+
+    def _fuzzy_person(self, text: str) -> Entity | None:
+        """Misspelt names in fast copy ("Vincicius Tobias"): close to one known person, same surname start."""
+        if self._people_names is None:
+            self._people_names = {fold(e.name): e.id for e in self.kb.entities.values() if e.kind == "person"}
+        key = fold(text)
+        if len(key) < 8 or " " not in key:
+            return None
+        hit = process.extractOne(
+            key, self._people_names.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD
+        )
+        if not hit:
+            return None
+        name = hit[0]
+        if name.split()[-1][:3] != key.split()[-1][:3] or name.split()[0][:1] != key.split()[0][:1]:
+            return None
+        return self.kb.entities[self._people_names[name]]
+
+    def _unknown(self, span: Span, label: str | None, full_people, local, anchors):
+        """A name the knowledge base does not hold as such: a short form, or a new entity."""
+        words = fold_words(span.text)
+        if not words:
+            return None, None
+        before = span.doc[span.start - 1] if span.start > 0 else None
+        titled = before is not None and before.lower_ in PERSON_TITLES
+        clubish = any(w in CLUBISH_WORDS for w in words)
+        if len(words) == 1:
+            pid = full_people.get(words) or full_people.get(("first",) + words)
+            if pid:
+                return self.kb.entities.get(pid) or local.get(pid), "person"
+            if label == "PERSON" or titled:
+                known = [p for p in self.kb.by_surname(words)]
+                if len(known) == 1:
+                    return known[0], "person"
+                if label == "PERSON" and words[0] not in GENERIC_WORDS:
+                    return self._person_entity(span.text, local), "person"
+            return None, None
+        if (
+            label == "PERSON"
+            or titled
+            or (
+                not clubish
+                and label in ("ORG", "WORK_OF_ART", "PRODUCT", "GPE", "FAC")
+                and self._looks_like_person(span)
+            )
+        ):
+            if len(words) >= 2:
+                pid = full_people.get(words[-1:])
+                if pid and pid in local and fold_words(local[pid].name) == words:
+                    return local[pid], "person"
+            return self._person_entity(span.text, local), "person"
+        if label == "ORG" and clubish:
+            cid = entity_id("club", span.text)
+            if cid not in local:
+                local[cid] = Entity(id=cid, name=span.text, kind="club", known=False)
+            return local[cid], "club"
+        return None, None
+
+    def _looks_like_person(self, span: Span) -> bool:
+        """A mistyped name that is really a person: every word a capitalised proper noun, and a
+        known first name or a parse that treats it as a person (subject of "said", a possessor)."""
+        if not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in span):
+            return False
+        if len(span) > 4:
+            return False
+        first = fold_words(span[0].text)
+        if first and self._is_first_name(first[0]):
+            return True
+        return span.root.dep_ in ("nsubj", "nsubjpass", "poss") and span.root.head.lemma_ in {
+            "say",
+            "leave",
+            "join",
+            "sign",
+            "tell",
+            "admit",
+            "insist",
+            "reveal",
+            "score",
+        }
+
+    def _is_first_name(self, word: str) -> bool:
+        if not hasattr(self, "_first_names"):
+            self._first_names = {
+                fold_words(e.name)[0]
+                for e in self.kb.entities.values()
+                if e.kind == "person" and len(fold_words(e.name)) >= 2
+            }
+        return word in self._first_names
+
+    # -- references standing for names ---------------------------------------------------
+
+    def _references(self, resolved: ResolvedArticle) -> None:
+        """'the Italian', 'the club', 'the Spanish giants', 'he' resolved to the entity in focus."""
+        seen_people: list[Entity] = []
+        club_counts: Counter[str] = Counter()
+        previous_people: list[Entity] = []
+        for view in resolved.sentences:
+            doc = view.span.doc
+            sent = view.span
+            taken = {i for m in view.mentions for i in range(m.start, m.end)}
+            added: list[Mention] = []
+            for tok in sent:
+                if tok.i in taken:
+                    continue
+                prev = doc[tok.i - 1] if tok.i > sent.start else None
+                # "the Italian", "the Spaniard", "the 65-year-old"
+                if prev is not None and prev.lower_ == "the" and tok.text[:1].isupper():
+                    country = self.kb.country_of_demonym(tok.text)
+                    nxt = doc[tok.i + 1] if tok.i + 1 < sent.end else None
+                    if country and (nxt is None or nxt.pos_ not in ("NOUN", "PROPN")):
+                        person = next((p for p in reversed(seen_people) if p.country == country), None)
+                        if person:
+                            added.append(
+                                Mention(
+                                    prev.i,
+                                    tok.i + 1,
+                                    doc[prev.i : tok.i + 1].text,
+                                    person,
+                                    "person",
+                                    via="nationality",
+                                )
+                            )
+                            continue
+                    if country and nxt is not None and nxt.lower_ in {"national", "team", "side"}:
+                        team = self.kb.national_team(country)
+                        if team:
+                            end = tok.i + 2
+                            if (
+                                nxt.lower_ == "national"
+                                and end < sent.end
+                                and doc[end].lower_ in {"team", "side"}
+                            ):
+                                end += 1
+                            added.append(
+                                Mention(
+                                    prev.i, end, doc[prev.i : end].text, team, "national_team", via="demonym"
+                                )
+                            )
+                            continue
+                    if country and nxt is not None and nxt.lower_ in FOCUS_NOUNS and club_counts:
+                        club = self._focus(resolved, club_counts, country)
+                        if club:
+                            added.append(
+                                Mention(
+                                    prev.i, nxt.i + 1, doc[prev.i : nxt.i + 1].text, club, "club", via="focus"
+                                )
+                            )
+                            continue
+                if prev is not None and prev.lower_ == "the" and tok.lower_ == "club" and club_counts:
+                    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+                    if nxt is None or nxt.pos_ != "PROPN":
+                        club = self._focus(resolved, club_counts, None)
+                        if club:
+                            added.append(
+                                Mention(
+                                    prev.i, tok.i + 1, doc[prev.i : tok.i + 1].text, club, "club", via="focus"
+                                )
+                            )
+                            continue
+                if tok.lower_ == "he" and tok.dep_ in ("nsubj", "nsubjpass") and previous_people:
+                    added.append(
+                        Mention(tok.i, tok.i + 1, tok.text, previous_people[0], "person", via="pronoun")
+                    )
+            view.mentions.extend(added)
+            for m in view.mentions:
+                if m.kind == "club":
+                    club_counts[m.entity.id] += 1
+                    resolved.entities.setdefault(m.entity.id, m.entity)
+                if m.kind == "person":
+                    resolved.entities.setdefault(m.entity.id, m.entity)
+            people_here = [
+                m.entity for m in sorted(view.mentions, key=lambda m: m.start) if m.kind == "person"
+            ]
+            for p in people_here:
+                if p in seen_people:
+                    seen_people.remove(p)
+                seen_people.append(p)
+            if people_here:
+                previous_people = people_here
+
+    def _focus(self, resolved: ResolvedArticle, counts: Counter[str], country: str | None) -> Entity | None:
+        for cid, _ in counts.most_common():
+            club = resolved.entities.get(cid) or self.kb.entities.get(cid)
+            if club and (country is None or club.country == country):
+                return club
+        return None
+
+
+def _trim(ent: Span) -> Span | None:
+    """A model entity without leading "the", trailing possessive or punctuation ("Les Bleus.")."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'")):
+        end -= 1
+    if end <= start:
+        return None
+    return doc[start:end]

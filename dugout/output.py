@@ -1,0 +1,81 @@
+"""One way to print rows for every command: a table for people, --json and --csv for tools.
+
+Like sqlite-utils' shared output options: each listing command takes the same
+flags and hands its rows here, so formats stay consistent across verbs.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from functools import wraps
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def output_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command --json and --csv (default: a readable table), passed on as `fmt`."""
+
+    @wraps(func)
+    def wrapper(*args: Any, json_: bool = False, csv_: bool = False, **kwargs: Any) -> Any:
+        fmt = Format.json if json_ else Format.csv if csv_ else Format.table
+        return func(*args, fmt=fmt, **kwargs)
+
+    import inspect
+
+    sig = inspect.signature(func)
+    params = [p for name, p in sig.parameters.items() if name != "fmt"]
+    params.append(
+        inspect.Parameter(
+            "json_",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=False,
+            annotation=Annotated[bool, typer.Option("--json", help="Print JSON lines.")],
+        )
+    )
+    params.append(
+        inspect.Parameter(
+            "csv_",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=False,
+            annotation=Annotated[bool, typer.Option("--csv", help="Print CSV.")],
+        )
+    )
+    wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def print_rows(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format, title: str | None = None
+) -> None:
+    """Rows as a table, JSON lines or CSV, with the given columns first."""
+    if fmt is Format.json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    if fmt is Format.csv:
+        keys = list(columns) + sorted({k for r in rows for k in r} - set(columns))
+        writer = csv.DictWriter(sys.stdout, fieldnames=keys, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in keys})
+        return
+    console = Console()
+    table = Table(title=title, show_lines=False, expand=False)
+    for column in columns:
+        table.add_column(column, overflow="fold", max_width=60 if column == "evidence" else None)
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    console.print(table)
