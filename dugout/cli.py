@@ -329,7 +329,7 @@ def eval_(
     if json_:
         sys.stdout.write(json.dumps(result.to_dict(), indent=1) + "\n")
         return
-    out = Console()
+    out = Console(soft_wrap=True)
     out.print(f"{'type':<18}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}", highlight=False)
     for t, r in result.per_type().items():
         out.print(
@@ -381,6 +381,54 @@ def _load_jsonl(path: Path) -> list[dict]:
                 except json.JSONDecodeError as e:
                     _fail(f"{path}:{n}: not valid JSON ({e.msg})")
     return rows
+
+
+@app.command()
+def entities(
+    paths: PathsArg,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write JSONL here instead of stdout.")
+    ] = None,
+    sentences: Annotated[
+        bool,
+        typer.Option("--sentences", help="Print each sentence with its mentions instead (for inspection)."),
+    ] = False,
+) -> None:
+    """Write the entities resolved in each report: {"doc", "name", "kind", "id", "mentions"}.
+
+    Example:
+
+        dugout entities ../shared/eval/seeds/articles.jsonl -o entities.jsonl
+    """
+    from dugout.nlp.pipeline import parse_articles
+
+    problems = Problems()
+    extractor = _extractor()
+    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        for parsed in parse_articles(_articles(read_inputs(paths, ReadOptions(allow_urls=False)), problems)):
+            resolved = extractor.resolve(parsed)
+            if sentences:
+                for view in resolved.sentences:
+                    sink.write(f"{parsed.article.id} | {view.text}\n")
+                    for m in view.mentions:
+                        sink.write(f"    {m.text!r} -> {m.entity.name} [{m.kind}, {m.via}]\n")
+                continue
+            for entity_id, entity in resolved.entities.items():
+                row = {
+                    "doc": parsed.article.id,
+                    "name": entity.name,
+                    "kind": entity.kind,
+                    "id": entity.id,
+                    "known": entity.known,
+                    "mentions": resolved.surface.get(entity_id, []),
+                }
+                sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            sink.close()
+    if problems.count:
+        raise typer.Exit(1)
 
 
 @kb_app.command("stats")

@@ -120,6 +120,10 @@ def verb_subject(token: Token) -> Token | None:
             return s
         if t.dep_ == "relcl":
             return t.head
+        if t.dep_ == "acl" and t.head.pos_ == "NOUN":
+            poss = children(t.head, "poss")
+            if poss:
+                return poss[0]
         if t.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and t.head is not t:
             t = t.head
             continue
@@ -169,3 +173,27 @@ def nearest(mentions: list[Mention], token: Token, exclude: set[str] | None = No
 def phrase_in(span: Span, *phrases: str) -> bool:
     text = " " + span.text.lower().replace("’", "'") + " "
     return any(f" {p} " in text or f" {p}," in text or f" {p}." in text for p in phrases)
+
+
+COACH_WORDS = {"manager", "coach", "boss", "managers", "coaches"}
+
+
+def described_as_coach(ctx: SentenceContext, person: Mention) -> bool:
+    """Whether the knowledge base or the report itself makes this person a coach."""
+    if any(r.role in ("head_coach", "interim_coach") for r in ctx.kb.roles_of.get(person.entity.id, [])):
+        return True
+    if person.entity.id in ctx.article.coached:
+        return True
+    for view in ctx.article.sentences:
+        for m in view.mentions:
+            if m.entity.id == person.entity.id and m.start > view.span.start:
+                doc = view.span.doc
+                if doc[m.start - 1].lower_ in COACH_WORDS:
+                    return True
+                if (
+                    m.end + 2 < len(doc)
+                    and doc[m.end].text == ","
+                    and any(t.lower_ in COACH_WORDS for t in doc[m.end + 1 : min(m.end + 6, len(doc))])
+                ):
+                    return True
+    return False

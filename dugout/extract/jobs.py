@@ -16,6 +16,7 @@ from spacy.tokens import Token
 from dugout.extract.context import (
     Draft,
     SentenceContext,
+    described_as_coach,
     is_passive,
     negated,
     prep_object,
@@ -241,7 +242,7 @@ def extract(ctx: SentenceContext) -> list[Draft]:
                     person = subj
                 if person is None:
                     continue
-                if not _is_coach(ctx, person):
+                if not described_as_coach(ctx, person):
                     continue
                 team_entity = _team_fallback(ctx, person, verb)
                 if team_entity:
@@ -257,29 +258,18 @@ def extract(ctx: SentenceContext) -> list[Draft]:
     return out
 
 
-def _is_coach(ctx: SentenceContext, person: Mention) -> bool:
-    if any(r.role in ("head_coach", "interim_coach") for r in ctx.kb.roles_of.get(person.entity.id, [])):
-        return True
-    window = ctx.article.sentences
-    for view in window:
-        for m in view.mentions:
-            if m.entity.id == person.entity.id and m.start > 0:
-                prev = view.span.doc[m.start - 1].lower_
-                if prev in ("manager", "coach", "boss"):
-                    return True
-    return False
-
-
 def _pressure(ctx: SentenceContext, text: str) -> list[Draft]:
     """Safe or at risk: "his job is not at risk", "beleaguered boss X", "calls for his sacking"."""
     out: list[Draft] = []
     people = ctx.people()
-    coach = next((p for p in people if _is_coach(ctx, p)), None)
+    coach = next((p for p in people if described_as_coach(ctx, p)), None)
     if coach is None:
         # "his job" / "the Italian" with the coach named in the sentence before
         prev = ctx.previous
         if prev is not None and re.search(r"\b(his|he|the manager|the coach|boss)\b", text):
-            coach = next((m for m in prev.mentions if m.kind == "person" and _is_coach(ctx, m)), None)
+            coach = next(
+                (m for m in prev.mentions if m.kind == "person" and described_as_coach(ctx, m)), None
+            )
         if coach is None:
             return out
     team = coached_team(ctx, coach) or _team_fallback(ctx, coach, None)

@@ -170,6 +170,10 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         if tok.pos_ == "VERB" and kind == "win" and word not in ("saw",):
             obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
             opponent = ctx.mention_of(obj) if obj is not None else None
+            if opponent is not None and not (
+                opponent.is_team or opponent.entity.kind in ("club", "national_team")
+            ):
+                opponent = None
         if opponent is None and prep_tok is not None and prep_tok.lower_ in (WIN_PREPS | LOSS_PREPS | {"by"}):
             opponent = _opponent_after(ctx, tok.i + 1)
         if opponent is None and prep_tok is not None:

@@ -87,7 +87,7 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         elif obj is not None:
             right = _party(ctx, obj)
         if lemma == "lunch" and not right:
-            for c in tok.subtree:
+            for c in [*tok.subtree, *tok.head.children]:
                 if c.lower_ == "with":
                     right = _party(ctx, next((x for x in c.children if x.dep_ == "pobj"), None))
         if lemma == "lunch" and tok.head.lemma_ == "have":

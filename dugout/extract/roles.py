@@ -249,9 +249,21 @@ def _apposition(ctx: SentenceContext, person: Mention) -> list[Draft]:
                 team = m.entity
             elif tail[1].lower_ == "the" and len(tail) > 2 and tail[2].lower_ in ("club", "team", "side"):
                 team = ctx.focus_club()
+        sacked = any(t.lemma_ in ("sack", "fire", "dismiss", "axe") for t in tail)
+        if team is None and (words[title_pos] in ("managers", "coaches", "bosses") or sacked):
+            team = ctx.focus_club()
         if team is not None:
-            value = "former" if any(m in PAST_MARKS for m in marks) else ("interim" if marks else "current")
-            out.append(Draft("coach_of", person.entity, team, value, window[title_pos], attributed=False))
+            value = (
+                "former"
+                if any(m in PAST_MARKS for m in marks) or sacked or "last" in words[:title_pos]
+                else ("interim" if marks else "current")
+            )
+            # A plural title covers the names listed before it ("Lopetegui or Benitez, the last managers").
+            covered = [person, *_listed_before(ctx, person)] if words[title_pos].endswith("s") else [person]
+            for who in covered:
+                out.append(Draft("coach_of", who.entity, team, value, window[title_pos], attributed=False))
+                if sacked:
+                    out.append(Draft("job_status", who.entity, team, "dismissed", window[title_pos]))
     # "X, who is set to take over at Chelsea"
     if words[:1] == ["who"]:
         text = " ".join(words)
@@ -278,6 +290,20 @@ def _apposition(ctx: SentenceContext, person: Mention) -> list[Draft]:
                     )
                 )
     return out
+
+
+def _listed_before(ctx: SentenceContext, person: Mention) -> list[Mention]:
+    """People listed right before this one ("Julen Lopetegui or Rafael Benitez")."""
+    found: list[Mention] = []
+    current = person
+    for m in reversed([p for p in ctx.people() if p.end <= person.start]):
+        between = {t.lower_ for t in ctx.doc[m.end : current.start]}
+        if between and between <= {",", "or", "and"}:
+            found.append(m)
+            current = m
+        else:
+            break
+    return found
 
 
 def _verbs(ctx: SentenceContext) -> list[Draft]:

@@ -14,7 +14,7 @@ import re
 
 from spacy.tokens import Token
 
-from dugout.extract.context import Draft, SentenceContext, negated, verb_subject
+from dugout.extract.context import Draft, SentenceContext, described_as_coach, negated, verb_subject
 from dugout.kb.model import Entity
 from dugout.nlp.entities import Mention
 
@@ -114,6 +114,8 @@ def _is_player(ctx: SentenceContext, person: Mention) -> bool:
         if r.active_on(ctx.article.article.published)
     ):
         return False
+    if any(r.role in ("head_coach", "interim_coach") for r in roles) or described_as_coach(ctx, person):
+        return False
     prev = ctx.doc[person.start - 1].lower_ if person.start > 0 else ""
     return prev not in ("manager", "coach", "boss", "president", "chairman", "director", "owner", "under")
 
@@ -196,7 +198,24 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
             polarity = "negated"
         draft = Draft("transfer", player.entity, buyer, stage, trigger, polarity=polarity, counterpart=seller)
         out.append(draft)
+        rival = _rival(ctx, player)
+        if rival is not None and rival.id != buyer.id:
+            out.append(Draft("transfer", player.entity, rival, "interest", trigger, counterpart=seller))
     return out
+
+
+def _rival(ctx: SentenceContext, player: Mention) -> Entity | None:
+    """A rival buyer in "beat City to the signing of X" / "ahead of Arsenal": interested too."""
+    doc = ctx.doc
+    for m in ctx.teams():
+        if (
+            m.start < player.start
+            and m.start > 0
+            and doc[m.start - 1].lower_ in ("beat", "beating", "of")
+            and (doc[m.start - 1].lower_ != "of" or (m.start > 1 and doc[m.start - 2].lower_ == "ahead"))
+        ):
+            return m.entity
+    return None
 
 
 def _club_of(ctx: SentenceContext, player: Mention) -> Entity | None:
