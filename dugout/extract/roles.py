@@ -218,6 +218,7 @@ def extract(ctx: SentenceContext) -> list[Draft]:
                 )
         drafts.extend(_apposition(ctx, person))
     drafts.extend(_verbs(ctx))
+    drafts.extend(_possessive_sides(ctx))
     drafts.extend(_known_posts(ctx))
     return drafts
 
@@ -230,7 +231,7 @@ def _apposition(ctx: SentenceContext, person: Mention) -> list[Draft]:
     k = person.end
     if k >= ctx.span.end or doc[k].text != ",":
         return out
-    window = doc[k + 1 : min(k + 9, ctx.span.end)]
+    window = doc[k + 1 : min(k + 14, ctx.span.end)]
     words = [t.lower_ for t in window]
     if not words:
         return out
@@ -238,10 +239,17 @@ def _apposition(ctx: SentenceContext, person: Mention) -> list[Draft]:
     if title_pos is not None and words[0] in ("the", "a", "an", "former", "now", "then", "who", "currently"):
         seg = window[: title_pos + 1]
         marks = [w for w in words[:title_pos] if w in PAST_MARKS | INTERIM_MARKS]
-        team_m = next(
-            (ctx.mention_of(t) for t in seg if ctx.mention_of(t) and ctx.mention_of(t).is_team), None
-        )
+        seg_teams = []
+        for t in seg:
+            m = ctx.mention_of(t)
+            if m and m.is_team and m not in seg_teams:
+                seg_teams.append(m)
+        team_m = seg_teams[0] if seg_teams else None
         team = team_m.entity if team_m else None
+        if len(seg_teams) > 1 and any(m in PAST_MARKS for m in marks):
+            # "a former Hibernian, West Brom, Celtic and Middlesbrough manager"
+            for m in seg_teams[1:]:
+                out.append(Draft("coach_of", person.entity, m.entity, "former", window[title_pos], attributed=False))
         tail = window[title_pos + 1 :]
         if team is None and len(tail) >= 2 and tail[0].lower_ == "of":
             m = ctx.mention_of(tail[1]) or (ctx.mention_of(tail[2]) if len(tail) > 2 else None)
@@ -289,6 +297,36 @@ def _apposition(ctx: SentenceContext, person: Mention) -> list[Draft]:
                         modality="expected" if future else "fact",
                     )
                 )
+    return out
+
+
+SIDE_WORDS = {"side", "team", "squad", "outfit", "men", "charges"}
+
+
+def _possessive_sides(ctx: SentenceContext) -> list[Draft]:
+    """"Lucien Favre's Borussia Dortmund", "his Norwich side": a coach's current team."""
+    from dugout.extract.context import described_as_coach
+
+    doc = ctx.doc
+    out: list[Draft] = []
+    for team in ctx.teams():
+        if team.start < 2:
+            continue
+        before = doc[team.start - 1]
+        after = doc[team.end] if team.end < ctx.span.end else None
+        owner = None
+        if before.text in ("'s", "’s", "'", "’"):
+            owner = ctx.mention_of(doc[team.start - 2])
+            if owner is None or owner.kind != "person" or not (
+                    described_as_coach(ctx, owner) or (after is not None and after.lower_ in SIDE_WORDS)):
+                continue
+        elif before.lower_ == "his" and after is not None and after.lower_ in SIDE_WORDS:
+            people = [p for p in ctx.people() if p.end <= team.start]
+            owner = people[0] if people else None
+            if owner is None or not described_as_coach(ctx, owner):
+                continue
+        if owner is not None:
+            out.append(Draft("coach_of", owner.entity, team.entity, "current", before, attributed=False, score=0.6))
     return out
 
 

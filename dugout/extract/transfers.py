@@ -120,6 +120,13 @@ def _is_player(ctx: SentenceContext, person: Mention) -> bool:
     return prev not in ("manager", "coach", "boss", "president", "chairman", "director", "owner", "under")
 
 
+PLAYER_NOUNS = {
+    "striker", "midfielder", "defender", "winger", "goalkeeper", "keeper", "forward", "full-back", "fullback",
+    "centre-back", "center-back", "left-back", "right-back", "loanee", "youngster", "star", "captain", "playmaker",
+    "attacker", "wing-back", "teenager", "international", "ace", "forward", "starlet",
+}
+
+
 def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None, Entity | None]:
     """(buying club, selling club) for a player in this sentence."""
     doc = ctx.doc
@@ -129,9 +136,10 @@ def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None,
             continue
         prev = doc[m.start - 1].lower_ if m.start > 0 else ""
         after = doc[m.end].text if m.end < len(doc) else ""
+        between = {t.lower_ for t in doc[m.end : player.start]} if m.end <= player.start else set()
         if prev == "from" or (
             after in ("'s", "’s") and m.end + 1 <= player.start and player.start - m.end <= 6
-        ):
+        ) or (0 < player.start - m.end <= 3 and between & PLAYER_NOUNS):
             seller = seller or m.entity
         elif prev in ("to", "for", "join", "joining", "at") and m.start > player.start:
             buyer = buyer or m.entity
@@ -142,6 +150,10 @@ def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None,
             break
     if subj is not None and subj.is_team and buyer is None and subj.entity is not seller:
         buyer = subj.entity
+    if buyer is None and any(t.lower_ in ("they", "we") and t.dep_ in ("nsubj", "nsubjpass") for t in ctx.span):
+        focus = ctx.focus_club()
+        if focus is not None and focus is not seller:
+            buyer = focus
     if buyer is None:
         clubs = [m.entity for m in ctx.teams() if m.entity.kind == "club" and m.entity is not seller]
         if clubs:
@@ -159,18 +171,82 @@ def extract(ctx: SentenceContext) -> list[Draft]:
     return out
 
 
+HEAD_STAGES = {
+    "loan": "loan", "bid": "bid", "offer": "bid", "table": "bid",
+    "agree": "agreed", "accept": "agreed", "agreement": "agreed",
+    "talk": "negotiating", "negotiate": "negotiating", "negotiation": "negotiating", "discussion": "negotiating",
+    "leave": "departure", "departure": "departure", "exit": "departure", "sell": "departure",
+    "sale": "departure", "release": "departure", "depart": "departure", "outgoing": "departure",
+    "sign": "signed", "signing": "signed", "join": "signed", "arrival": "signed", "capture": "signed",
+    "complete": "signed", "seal": "signed", "land": "signed", "buy": "signed", "deal": "signed",
+    "move": "interest", "switch": "interest", "target": "interest", "link": "interest", "interest": "interest",
+    "monitor": "interest", "want": "interest", "chase": "interest", "pursue": "interest", "consider": "interest",
+    "eye": "interest", "track": "interest", "scout": "interest", "inquire": "interest", "enquire": "interest",
+    "radar": "interest", "admirer": "interest", "swoop": "interest", "pursuit": "interest", "race": "interest",
+}
+FUTURE_SIGNING = {"set", "expect", "close", "poised", "likely", "want", "hope", "plan", "aim", "try", "attempt",
+                  "look", "keen", "ready", "could", "may", "might", "will", "would"}
+
+
+def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str | None, Token | None]:
+    """The transfer stage the wording attaches to this player: found on the path from the player's
+    name up to its clause ("the departures of Lukaku ... to Inter", "have agreed a deal ... to sign X"),
+    else, when he is the sentence's only player, anywhere in the sentence."""
+    doc = ctx.doc
+    tok = doc[player.end - 1]
+    window = doc[max(ctx.span.start, player.start - 3) : min(ctx.span.end, player.end + 8)].text.lower()
+    if "on loan" in window or "loan move" in window or "loan deal" in window:
+        return "loan", tok
+    steps = 0
+    while tok.head is not tok and steps < 6:
+        tok = tok.head
+        steps += 1
+        stage = HEAD_STAGES.get(tok.lemma_.lower())
+        if stage is None:
+            continue
+        if stage == "signed" and tok.pos_ == "VERB" and (
+                tok.tag_ in ("VB", "VBG") or any(c.lemma_ in FUTURE_SIGNING for c in tok.head.children)
+                or tok.head.lemma_ in FUTURE_SIGNING):
+            stage = "interest" if tok.head.lemma_ in ("want", "consider", "keen", "hope", "look") else "signed"
+        if stage == "signed" and tok.pos_ == "NOUN" and tok.lemma_ in ("signing", "deal", "move") and any(
+                c.lower_ in ("possible", "potential", "proposed") for c in tok.children):
+            stage = "interest"
+        return stage, tok
+    if single:
+        text = ctx.span.text
+        for value, pattern in STAGE_PATTERNS:
+            if pattern.search(text):
+                return value, ctx.span.root
+    return None, None
+
+
+def _destination(ctx: SentenceContext, trigger: Token | None) -> Entity | None:
+    """The club a departing player goes to: "to Inter Milan", "for Ipswich"."""
+    if trigger is None:
+        return None
+    for t in trigger.subtree:
+        is_dest = t.lower_ in ("to", "join") or (t.lower_ == "for" and t.head.lemma_ in ("sign", "depart", "leave"))
+        if is_dest and t.i + 1 < len(ctx.doc):
+            m = ctx.mention_of(ctx.doc[t.i + 1]) or (
+                ctx.mention_of(ctx.doc[t.i + 2]) if t.i + 2 < len(ctx.doc) else None)
+            if m and m.is_team:
+                return m.entity
+    return None
+
+
 def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[Draft]:
     out: list[Draft] = []
-    stage = None
-    for value, pattern in STAGE_PATTERNS:
-        if pattern.search(text):
-            stage = value
-            break
-    if stage is None:
-        return out
-    trigger = _trigger(ctx)
     for player in players:
+        stage, trigger = _stage_of(ctx, player, single=len(players) == 1)
+        if stage is None:
+            continue
         buyer, seller = _clubs_around(ctx, player)
+        if stage == "departure":
+            going_to = _destination(ctx, trigger)
+            if going_to is not None and trigger is not None and trigger.pos_ == "NOUN":
+                # "the departures of Lukaku and Sanchez to Inter Milan" is their signing there
+                out.append(Draft("transfer", player.entity, going_to, "signed", trigger, counterpart=seller))
+                continue
         if stage == "departure":
             club = seller or buyer or _club_of(ctx, player)
             if club is None:
@@ -188,6 +264,11 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
             continue
         if buyer is None or (seller is not None and buyer.id == seller.id):
             continue
+        if trigger is not None:
+            dest = _destination(ctx, trigger)
+            if dest is not None and stage in ("signed", "loan", "interest", "agreed") and (
+                    seller is None or dest.id != seller.id):
+                buyer = dest
         polarity = "affirmed"
         if re.search(
             r"\b(pulled out of|dismissed suggestions|ruled out|not interested|no interest|"

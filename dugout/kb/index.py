@@ -83,8 +83,11 @@ class KnowledgeBase:
         self.by_demonym: dict[str, str] = dict(NATIONALITY_NOUNS)
         self.roles_of: dict[str, list[Role]] = defaultdict(list)
         self.roles_at: dict[str, list[Role]] = defaultdict(list)
+        self.children: dict[str, list[Entity]] = defaultdict(list)
         for entity in entities:
             self._index(entity)
+            if entity.parent:
+                self.children[entity.parent].append(entity)
         for role in roles:
             person = entity_id("person", role.person)
             org = self.team_id(role.organisation)
@@ -132,6 +135,10 @@ class KnowledgeBase:
                 return entity_id(kind, name)
         teams = [e for e in self.lookup(name) if e.is_team]
         return teams[0].id if teams else None
+
+    def side_of(self, club: Entity, subkind: str) -> Entity | None:
+        """A club's women's, B or youth side ("Liverpool" → "Liverpool Women")."""
+        return next((c for c in self.children.get(club.id, []) if c.subkind == subkind), None)
 
     def by_surname(self, words: tuple[str, ...]) -> list[Entity]:
         return [self.entities[i] for i in self.surnames.get(words, [])]

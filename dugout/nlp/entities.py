@@ -368,6 +368,7 @@ class Resolver:
                 full_people.setdefault(fold_words(person.name)[-1:], person.id)
                 first = fold_words(person.name)[:1]
                 full_people.setdefault(("first",) + first, person.id)
+        womens = is_womens_report(parsed.article.text)
         # Pass 2: every mention.
         surface: dict[str, list[str]] = {}
         entities: dict[str, Entity] = {}
@@ -390,6 +391,8 @@ class Resolver:
                 continue
             if entity.id in local:
                 entity = local[entity.id]
+            if womens and kind == "club" and entity.subkind in (None, "club"):
+                entity = self.kb.side_of(entity, "women") or entity
             entities[entity.id] = entity
             surface.setdefault(entity.id, [])
             if span.text not in surface[entity.id]:
@@ -589,7 +592,16 @@ class Resolver:
                 if tok.i in taken:
                     continue
                 prev = doc[tok.i - 1] if tok.i > sent.start else None
-                # "the Italian", "the Spaniard", "the 65-year-old"
+                aged = _aged_reference(doc, tok, sent.start)
+                if aged is not None and seen_people:
+                    country = self.kb.country_of_demonym(tok.text) if tok.text[:1].isupper() else None
+                    person = next((p for p in reversed(seen_people) if country is None or p.country == country),
+                                  None)
+                    if person is not None:
+                        added.append(Mention(aged, tok.i + 1, doc[aged : tok.i + 1].text, person, "person",
+                                             via="age"))
+                        continue
+                # "the Italian", "the Spaniard"
                 if prev is not None and prev.lower_ == "the" and tok.text[:1].isupper():
                     country = self.kb.country_of_demonym(tok.text)
                     nxt = doc[tok.i + 1] if tok.i + 1 < sent.end else None
@@ -670,6 +682,41 @@ class Resolver:
             if club and (country is None or club.country == country):
                 return club
         return None
+
+
+def _aged_reference(doc, tok: Token, floor: int) -> int | None:
+    """Start of "the 53 year old Scot" / "the 45-year-old" when `tok` ends it and no name follows."""
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if nxt is not None and nxt.pos_ == "PROPN":
+        return None
+    k = tok.i
+    if tok.text[:1].isupper() and k - 1 >= floor:
+        k -= 1  # the demonym noun itself ("Scot")
+    elif tok.lower_ not in ("old", "year-old"):
+        return None
+    words = []
+    while k >= floor and len(words) < 6 and doc[k].lower_ != "the":
+        words.append(doc[k].lower_)
+        k -= 1
+    if k < floor or not words:
+        return None
+    joined = " ".join(reversed(words))
+    if re.fullmatch(r"\d{2}(?: ?- ?| )year(?: ?- ?| )old|\d{2}-year-old", joined):
+        return k
+    return None
+
+
+WOMENS_MARKERS = re.compile(
+    r"\b(women's super league|wsl|nwsl|women's champions league|women's fa cup|women's league cup|"
+    r"lionesses|liga f|frauen|féminine|feminine|women's football|women's team|women's side|"
+    r"women's game|her side|her team|her players|she was appointed|she has)\b",
+    re.IGNORECASE,
+)
+
+
+def is_womens_report(text: str) -> bool:
+    """Whether a report is about women's football: then "Liverpool" is Liverpool Women."""
+    return len(WOMENS_MARKERS.findall(text)) >= 2
 
 
 @lru_cache(maxsize=4096)
