@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from dugout.extract.context import Draft, SentenceContext
+from dugout.extract.context import Draft, SentenceContext, described_as_coach
 from dugout.kb.model import Entity
 from dugout.nlp.entities import Mention
 
@@ -43,7 +43,7 @@ LINKED_WORDS = {
     "eye",
     "running",
 }
-JOB_WORDS = {"job", "post", "role", "position", "hotseat", "hot-seat", "vacancy", "seat", "dugout", "bench"}
+JOB_WORDS = {"job", "post", "role", "hotseat", "hot-seat", "vacancy", "seat", "dugout", "bench"}
 OFFER_PAT = re.compile(
     r"\b(offer(?:ed)? (?:him )?(?:the|to take over|to become|a chance)|has an offer|"
     r"received an offer|been offered)\b",
@@ -157,7 +157,28 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         value = "linked"
     if value is None:
         return out
+    if value == "linked" and re.search(
+        r"\b(appointed|has been named|was named|took over|has taken over)\b", lower
+    ):
+        return out  # an appointment, not a candidacy
+    has_job_words = (
+        bool(words & JOB_WORDS)
+        or bool(TAKE_OVER_PAT.search(text))
+        or bool(words & {"manager", "coach", "boss", "managerial", "coaching"})
+    )
+    transfer_talk = bool(re.search(r"\b(sign|signed|signing|loan|transfer|fee)\b", lower))
+    quoted = text.lstrip().startswith(("“", '"', "‘"))
     for person in people:
+        if value == "linked" and (quoted or not (has_job_words or described_as_coach(ctx, person))):
+            continue
+        if not (described_as_coach(ctx, person) or has_job_words or value != "linked") or (
+            transfer_talk and not described_as_coach(ctx, person)
+        ):
+            continue  # a player being signed is not a candidate for a job
+        if re.search(
+            r"(replacement|successor|replace|succeed)\w*\s+(?:for\s+|to\s+)?" + re.escape(person.text), text
+        ):
+            continue  # the man being replaced
         exclude = _coach_of_team(ctx, person)
         # The man being replaced is not a candidate.
         prev = ctx.doc[person.start - 1].lower_ if person.start > 0 else ""

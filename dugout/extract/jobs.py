@@ -337,7 +337,7 @@ def extract_contract(ctx: SentenceContext) -> list[Draft]:
         person = people[0]
     if person is None:
         return out
-    team = _team_fallback(ctx, person, None)
+    team = coached_team(ctx, person) or _team_fallback(ctx, person, None)
     if team is None:
         return out
     trigger = next((t for t in ctx.span if t.lower_ in ("contract", "deal")), None)

@@ -74,37 +74,68 @@ def _competition(ctx: SentenceContext) -> str | None:
 
 
 def _subject_team(ctx: SentenceContext, exclude: Entity | None, before: int) -> Entity | None:
-    """The side the sentence speaks for: a possessor, a subject, or the team named first, else the focus."""
-    for tok in ctx.span:
-        if tok.i >= before:
-            break
+    """The side the sentence speaks for, most specific evidence first: the trigger's possessor
+    ("Madrid's defeat", "their defeat"), the subject of its verb, a coach's side ("his Norwich side",
+    "Genesio's side"), the nearest team named before it, else the report's focus club."""
+    doc = ctx.doc
+    trigger = doc[before]
+
+    def usable(entity: Entity | None) -> Entity | None:
+        return (
+            entity
+            if entity is not None and entity is not exclude and entity.id != (exclude.id if exclude else None)
+            else None
+        )
+
+    def team_at(tok) -> Entity | None:
         m = ctx.mention_of(tok)
-        if m and (m.is_team or m.entity.kind in ("club", "national_team")) and m.entity is not exclude:
-            return m.entity
-        if tok.lower_ in ("their", "they", "his", "its") or tok.lemma_ in ("side", "hosts", "visitors"):
-            if tok.lower_ == "his":
-                person = next((p for p in ctx.people() if p.start < tok.i), None)
-                if person:
-                    team = _team_of_person(ctx, person.entity)
-                    if team and team is not exclude:
-                        return team
-            focus = ctx.focus_club()
-            if focus and focus is not exclude:
-                return focus
+        if m and (m.is_team or m.entity.kind in ("club", "national_team")):
+            return usable(m.entity)
+        if m and m.kind == "person":
+            return usable(_team_of_person(ctx, m.entity))
+        if tok.lower_ in ("their", "they", "its", "we", "our"):
+            return usable(ctx.focus_club())
+        if tok.lower_ in ("his", "he"):
+            person = next((p for p in ctx.people() if p.start < tok.i), None)
+            return usable(_team_of_person(ctx, person.entity)) if person else None
+        return None
+
+    # 1. the possessor of the result noun, or the subject of the verb
+    for child in trigger.children:
+        if child.dep_ in ("poss", "nsubj", "nsubjpass"):
+            found = team_at(child)
+            if found:
+                return found
+    head = trigger.head
+    if trigger.dep_ in ("dobj", "pobj", "attr") and head is not trigger:
+        verb = head if head.pos_ in ("VERB", "AUX") else head.head
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                found = team_at(child)
+                if found:
+                    return found
+    # 2. a coach's side: "his Norwich side", "Genesio's side"
     for tok in ctx.span:
-        if tok.lower_ in ("side", "team") and tok.i > 0:
-            m = ctx.mention_of(ctx.doc[tok.i - 1]) or (
-                ctx.mention_of(ctx.doc[tok.i - 2]) if tok.i > 1 else None
-            )
-            if m and m.kind == "person":
-                team = _team_of_person(ctx, m.entity)
-                if team and team is not exclude:
-                    return team
-    focus = ctx.focus_club()
-    return focus if focus is not exclude else None
+        if tok.lower_ in ("side", "team", "men", "charges") and tok.i > ctx.span.start:
+            for k in (tok.i - 1, tok.i - 2):
+                if k >= ctx.span.start:
+                    found = team_at(doc[k])
+                    if found:
+                        return found
+    # 3. the nearest team named before the trigger
+    teams_before = [m for m in ctx.teams() if m.end <= before and usable(m.entity)]
+    if teams_before:
+        return teams_before[-1].entity
+    return usable(ctx.focus_club())
 
 
 def _team_of_person(ctx: SentenceContext, person: Entity) -> Entity | None:
+    """The team a person coaches, by the report, the knowledge base, or a title before his name."""
+    if person.id in ctx.article.coached:
+        return ctx.article.coached[person.id]
+    for role in ctx.kb.roles_of.get(person.id, []):
+        if role.role in ("head_coach", "interim_coach") and role.active_on(ctx.article.article.published):
+            return ctx.kb.entities.get(role.organisation)
     for view in ctx.article.sentences:
         for m in view.mentions:
             if m.entity.id == person.id and m.start > 0:
@@ -122,7 +153,7 @@ def _team_of_person(ctx: SentenceContext, person: Entity) -> Entity | None:
                 t = view.mention_at(doc[k]) if k >= view.span.start else None
                 if t and t.is_team:
                     return t.entity
-    return ctx.focus_club()
+    return None
 
 
 def _opponent_after(ctx: SentenceContext, index: int) -> Mention | None:
@@ -157,7 +188,7 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         if word in ("beaten", "defeated", "thrashed") and any(c.dep_ == "auxpass" for c in tok.children):
             kind = "loss"
         # The score: right before the noun ("4-0 defeat"), or after the verb ("beat Brentford 2-1").
-        window = doc[max(span.start, tok.i - 4) : min(span.end, tok.i + 8)]
+        window = doc[max(span.start, tok.i - 6) : min(span.end, tok.i + 8)]
         score_match = SCORE.search(window.text)
         score = None
         if score_match:
@@ -167,6 +198,8 @@ def extract(ctx: SentenceContext) -> list[Draft]:
                 score = None
         opponent = None
         prep_tok = doc[tok.i + 1] if tok.i + 1 < span.end else None
+        if word in ("beat", "beating") and tok.i + 3 < span.end and doc[tok.i + 2].lower_ == "to":
+            continue  # "beat City to the signing of ..." is a race for a player, not a match
         if tok.pos_ == "VERB" and kind == "win" and word not in ("saw",):
             obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
             opponent = ctx.mention_of(obj) if obj is not None else None

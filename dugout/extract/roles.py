@@ -62,6 +62,21 @@ PAST_MARKS = {"former", "ex", "ex-", "previous", "then", "erstwhile", "old", "la
 INTERIM_MARKS = {"interim", "caretaker", "acting", "temporary"}
 INCOMING_MARKS = {"new", "incoming", "future", "next"}
 MANAGE_VERBS = {"manage", "coach"}
+PLAYER_PAST = {
+    "striker",
+    "midfielder",
+    "defender",
+    "winger",
+    "goalkeeper",
+    "forward",
+    "captain",
+    "player",
+    "international",
+    "full-back",
+    "centre-back",
+    "keeper",
+    "legend",
+}
 MODIFIER_SKIP = {
     "head",
     "the",
@@ -107,6 +122,14 @@ def _role_before(ctx: SentenceContext, person: Mention) -> tuple[str, str, int, 
                 _marks(ctx, i - size),
             )
     word = doc[i].lower_
+    # "B team coach and former striker Raul Gonzalez": look past a playing past to the title.
+    k = i
+    while (
+        k > sent_start and i - k < 4 and (doc[k].lower_ in PLAYER_PAST or doc[k].lower_ in ("and", "former"))
+    ):
+        k -= 1
+    if k < i and doc[k].lower_ in COACH_TITLES and doc[k + 1].lower_ == "and":
+        return ("coach", "current", k, _marks(ctx, k - 1))
     if word in COACH_TITLES:
         return ("coach", "current", i, _marks(ctx, i - 1))
     if word in ROLE_TITLES:
@@ -249,7 +272,9 @@ def _apposition(ctx: SentenceContext, person: Mention) -> list[Draft]:
         if len(seg_teams) > 1 and any(m in PAST_MARKS for m in marks):
             # "a former Hibernian, West Brom, Celtic and Middlesbrough manager"
             for m in seg_teams[1:]:
-                out.append(Draft("coach_of", person.entity, m.entity, "former", window[title_pos], attributed=False))
+                out.append(
+                    Draft("coach_of", person.entity, m.entity, "former", window[title_pos], attributed=False)
+                )
         tail = window[title_pos + 1 :]
         if team is None and len(tail) >= 2 and tail[0].lower_ == "of":
             m = ctx.mention_of(tail[1]) or (ctx.mention_of(tail[2]) if len(tail) > 2 else None)
@@ -304,7 +329,7 @@ SIDE_WORDS = {"side", "team", "squad", "outfit", "men", "charges"}
 
 
 def _possessive_sides(ctx: SentenceContext) -> list[Draft]:
-    """"Lucien Favre's Borussia Dortmund", "his Norwich side": a coach's current team."""
+    """ "Lucien Favre's Borussia Dortmund", "his Norwich side": a coach's current team."""
     from dugout.extract.context import described_as_coach
 
     doc = ctx.doc
@@ -317,8 +342,11 @@ def _possessive_sides(ctx: SentenceContext) -> list[Draft]:
         owner = None
         if before.text in ("'s", "’s", "'", "’"):
             owner = ctx.mention_of(doc[team.start - 2])
-            if owner is None or owner.kind != "person" or not (
-                    described_as_coach(ctx, owner) or (after is not None and after.lower_ in SIDE_WORDS)):
+            if (
+                owner is None
+                or owner.kind != "person"
+                or not (described_as_coach(ctx, owner) or (after is not None and after.lower_ in SIDE_WORDS))
+            ):
                 continue
         elif before.lower_ == "his" and after is not None and after.lower_ in SIDE_WORDS:
             people = [p for p in ctx.people() if p.end <= team.start]
@@ -326,7 +354,9 @@ def _possessive_sides(ctx: SentenceContext) -> list[Draft]:
             if owner is None or not described_as_coach(ctx, owner):
                 continue
         if owner is not None:
-            out.append(Draft("coach_of", owner.entity, team.entity, "current", before, attributed=False, score=0.6))
+            out.append(
+                Draft("coach_of", owner.entity, team.entity, "current", before, attributed=False, score=0.6)
+            )
     return out
 
 

@@ -121,9 +121,31 @@ def _is_player(ctx: SentenceContext, person: Mention) -> bool:
 
 
 PLAYER_NOUNS = {
-    "striker", "midfielder", "defender", "winger", "goalkeeper", "keeper", "forward", "full-back", "fullback",
-    "centre-back", "center-back", "left-back", "right-back", "loanee", "youngster", "star", "captain", "playmaker",
-    "attacker", "wing-back", "teenager", "international", "ace", "forward", "starlet",
+    "striker",
+    "midfielder",
+    "defender",
+    "winger",
+    "goalkeeper",
+    "keeper",
+    "forward",
+    "full-back",
+    "fullback",
+    "centre-back",
+    "center-back",
+    "left-back",
+    "right-back",
+    "loanee",
+    "youngster",
+    "star",
+    "captain",
+    "playmaker",
+    "attacker",
+    "wing-back",
+    "teenager",
+    "international",
+    "ace",
+    "forward",
+    "starlet",
 }
 
 
@@ -137,9 +159,11 @@ def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None,
         prev = doc[m.start - 1].lower_ if m.start > 0 else ""
         after = doc[m.end].text if m.end < len(doc) else ""
         between = {t.lower_ for t in doc[m.end : player.start]} if m.end <= player.start else set()
-        if prev == "from" or (
-            after in ("'s", "’s") and m.end + 1 <= player.start and player.start - m.end <= 6
-        ) or (0 < player.start - m.end <= 3 and between & PLAYER_NOUNS):
+        if (
+            prev == "from"
+            or (after in ("'s", "’s") and m.end + 1 <= player.start and player.start - m.end <= 6)
+            or (0 < player.start - m.end <= 3 and between & PLAYER_NOUNS)
+        ):
             seller = seller or m.entity
         elif prev in ("to", "for", "join", "joining", "at") and m.start > player.start:
             buyer = buyer or m.entity
@@ -150,7 +174,9 @@ def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None,
             break
     if subj is not None and subj.is_team and buyer is None and subj.entity is not seller:
         buyer = subj.entity
-    if buyer is None and any(t.lower_ in ("they", "we") and t.dep_ in ("nsubj", "nsubjpass") for t in ctx.span):
+    if buyer is None and any(
+        t.lower_ in ("they", "we") and t.dep_ in ("nsubj", "nsubjpass") for t in ctx.span
+    ):
         focus = ctx.focus_club()
         if focus is not None and focus is not seller:
             buyer = focus
@@ -172,20 +198,77 @@ def extract(ctx: SentenceContext) -> list[Draft]:
 
 
 HEAD_STAGES = {
-    "loan": "loan", "bid": "bid", "offer": "bid", "table": "bid",
-    "agree": "agreed", "accept": "agreed", "agreement": "agreed",
-    "talk": "negotiating", "negotiate": "negotiating", "negotiation": "negotiating", "discussion": "negotiating",
-    "leave": "departure", "departure": "departure", "exit": "departure", "sell": "departure",
-    "sale": "departure", "release": "departure", "depart": "departure", "outgoing": "departure",
-    "sign": "signed", "signing": "signed", "join": "signed", "arrival": "signed", "capture": "signed",
-    "complete": "signed", "seal": "signed", "land": "signed", "buy": "signed", "deal": "signed",
-    "move": "interest", "switch": "interest", "target": "interest", "link": "interest", "interest": "interest",
-    "monitor": "interest", "want": "interest", "chase": "interest", "pursue": "interest", "consider": "interest",
-    "eye": "interest", "track": "interest", "scout": "interest", "inquire": "interest", "enquire": "interest",
-    "radar": "interest", "admirer": "interest", "swoop": "interest", "pursuit": "interest", "race": "interest",
+    "loan": "loan",
+    "bid": "bid",
+    "offer": "bid",
+    "table": "bid",
+    "agree": "agreed",
+    "accept": "agreed",
+    "agreement": "agreed",
+    "talk": "negotiating",
+    "negotiate": "negotiating",
+    "negotiation": "negotiating",
+    "discussion": "negotiating",
+    "leave": "departure",
+    "departure": "departure",
+    "exit": "departure",
+    "sell": "departure",
+    "sale": "departure",
+    "release": "departure",
+    "depart": "departure",
+    "outgoing": "departure",
+    "sign": "signed",
+    "signing": "signed",
+    "join": "signed",
+    "arrival": "signed",
+    "capture": "signed",
+    "complete": "signed",
+    "seal": "signed",
+    "land": "signed",
+    "buy": "signed",
+    "deal": "signed",
+    "move": "interest",
+    "switch": "interest",
+    "target": "interest",
+    "link": "interest",
+    "interest": "interest",
+    "monitor": "interest",
+    "want": "interest",
+    "chase": "interest",
+    "pursue": "interest",
+    "consider": "interest",
+    "eye": "interest",
+    "track": "interest",
+    "scout": "interest",
+    "inquire": "interest",
+    "enquire": "interest",
+    "radar": "interest",
+    "admirer": "interest",
+    "swoop": "interest",
+    "pursuit": "interest",
+    "race": "interest",
 }
-FUTURE_SIGNING = {"set", "expect", "close", "poised", "likely", "want", "hope", "plan", "aim", "try", "attempt",
-                  "look", "keen", "ready", "could", "may", "might", "will", "would"}
+FUTURE_SIGNING = {
+    "set",
+    "expect",
+    "close",
+    "poised",
+    "likely",
+    "want",
+    "hope",
+    "plan",
+    "aim",
+    "try",
+    "attempt",
+    "look",
+    "keen",
+    "ready",
+    "could",
+    "may",
+    "might",
+    "will",
+    "would",
+}
 
 
 def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str | None, Token | None]:
@@ -204,12 +287,24 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
         stage = HEAD_STAGES.get(tok.lemma_.lower())
         if stage is None:
             continue
-        if stage == "signed" and tok.pos_ == "VERB" and (
-                tok.tag_ in ("VB", "VBG") or any(c.lemma_ in FUTURE_SIGNING for c in tok.head.children)
-                or tok.head.lemma_ in FUTURE_SIGNING):
-            stage = "interest" if tok.head.lemma_ in ("want", "consider", "keen", "hope", "look") else "signed"
-        if stage == "signed" and tok.pos_ == "NOUN" and tok.lemma_ in ("signing", "deal", "move") and any(
-                c.lower_ in ("possible", "potential", "proposed") for c in tok.children):
+        if (
+            stage == "signed"
+            and tok.pos_ == "VERB"
+            and (
+                tok.tag_ in ("VB", "VBG")
+                or any(c.lemma_ in FUTURE_SIGNING for c in tok.head.children)
+                or tok.head.lemma_ in FUTURE_SIGNING
+            )
+        ):
+            stage = (
+                "interest" if tok.head.lemma_ in ("want", "consider", "keen", "hope", "look") else "signed"
+            )
+        if (
+            stage == "signed"
+            and tok.pos_ == "NOUN"
+            and tok.lemma_ in ("signing", "deal", "move")
+            and any(c.lower_ in ("possible", "potential", "proposed") for c in tok.children)
+        ):
             stage = "interest"
         return stage, tok
     if single:
@@ -225,10 +320,13 @@ def _destination(ctx: SentenceContext, trigger: Token | None) -> Entity | None:
     if trigger is None:
         return None
     for t in trigger.subtree:
-        is_dest = t.lower_ in ("to", "join") or (t.lower_ == "for" and t.head.lemma_ in ("sign", "depart", "leave"))
+        is_dest = t.lower_ in ("to", "join") or (
+            t.lower_ == "for" and t.head.lemma_ in ("sign", "depart", "leave")
+        )
         if is_dest and t.i + 1 < len(ctx.doc):
             m = ctx.mention_of(ctx.doc[t.i + 1]) or (
-                ctx.mention_of(ctx.doc[t.i + 2]) if t.i + 2 < len(ctx.doc) else None)
+                ctx.mention_of(ctx.doc[t.i + 2]) if t.i + 2 < len(ctx.doc) else None
+            )
             if m and m.is_team:
                 return m.entity
     return None
@@ -266,8 +364,11 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
             continue
         if trigger is not None:
             dest = _destination(ctx, trigger)
-            if dest is not None and stage in ("signed", "loan", "interest", "agreed") and (
-                    seller is None or dest.id != seller.id):
+            if (
+                dest is not None
+                and stage in ("signed", "loan", "interest", "agreed")
+                and (seller is None or dest.id != seller.id)
+            ):
                 buyer = dest
         polarity = "affirmed"
         if re.search(

@@ -595,17 +595,21 @@ class Resolver:
                 aged = _aged_reference(doc, tok, sent.start)
                 if aged is not None and seen_people:
                     country = self.kb.country_of_demonym(tok.text) if tok.text[:1].isupper() else None
-                    person = next((p for p in reversed(seen_people) if country is None or p.country == country),
-                                  None)
+                    person = next(
+                        (p for p in reversed(seen_people) if country is None or p.country == country), None
+                    )
                     if person is not None:
-                        added.append(Mention(aged, tok.i + 1, doc[aged : tok.i + 1].text, person, "person",
-                                             via="age"))
+                        added.append(
+                            Mention(aged, tok.i + 1, doc[aged : tok.i + 1].text, person, "person", via="age")
+                        )
                         continue
                 # "the Italian", "the Spaniard"
                 if prev is not None and prev.lower_ == "the" and tok.text[:1].isupper():
                     country = self.kb.country_of_demonym(tok.text)
                     nxt = doc[tok.i + 1] if tok.i + 1 < sent.end else None
-                    if country and (nxt is None or nxt.pos_ not in ("NOUN", "PROPN")):
+                    if country and (
+                        nxt is None or (nxt.pos_ not in ("NOUN", "PROPN") and nxt.lower_ != "national")
+                    ):
                         person = next((p for p in reversed(seen_people) if p.country == country), None)
                         if person:
                             added.append(
@@ -619,7 +623,7 @@ class Resolver:
                                 )
                             )
                             continue
-                    if country and nxt is not None and nxt.lower_ in {"national", "team", "side"}:
+                    if country and nxt is not None and nxt.lower_ == "national":
                         team = self.kb.national_team(country)
                         if team:
                             end = tok.i + 2
