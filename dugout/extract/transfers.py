@@ -144,7 +144,6 @@ PLAYER_NOUNS = {
     "teenager",
     "international",
     "ace",
-    "forward",
     "starlet",
 }
 

@@ -294,6 +294,9 @@ class Resolver:
     def _plausible(self, doc, start: int, end: int, ids: list[str]) -> bool:
         """Guard one-word matches against ordinary capitalised words ("Sport", "Real" at a sentence start)."""
         span = doc[start:end]
+        core = span[1:] if span[0].lower_ == "the" else span
+        if len(core) == 1 and self.kb.country_of_demonym(core[0].text) and not core[0].text.isupper():
+            return False  # "the Spanish giants", "the Italian": references, resolved in context
         if len(span) > 1 and span[0].lower_ != "the":
             return True
         tok = span[-1]
