@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dugout.kb.names import fold
+from dugout.kb.names import strip_accents
 
 KINDS = ("person", "club", "national_team", "competition", "outlet")
 
 
 def entity_id(kind: str, name: str) -> str:
     """Stable, readable id: the same name and kind always give the same id, across runs and stores."""
-    return f"{kind}:{re.sub(r'[^a-z0-9]+', '-', fold(name)).strip('-')}"
+    slug = re.sub(r"[^a-z0-9]+", "-", strip_accents(name).lower()).strip("-")
+    return f"{kind}:{slug}"
 
 
 @dataclass

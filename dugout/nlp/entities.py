@@ -302,6 +302,10 @@ class Resolver:
         tok = span[-1]
         if tok.lower_ in {"the"} or tok.lower_ in CALENDAR_WORDS:
             return False
+        if tok.ent_type_ == "PERSON" and any(self.kb.entities[i].kind != "person" for i in ids):
+            ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+            if ent is not None and len(ent) > 1 and ent.start == tok.i:
+                return False  # "Donny" in "Donny van de Beek" is a first name, not Doncaster
         if tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"):
             return False
         kinds = {self.kb.entities[i].kind for i in ids}
