@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from dugout.commands import register_all
 from dugout.ingest.readers import ReadOptions, read_inputs
 from dugout.output import Format, output_options, print_rows
 from dugout.records import CLAIM_TYPES, Article, InputProblem
@@ -483,6 +484,9 @@ def kb_show(
             }
         )
     print_rows(rows, ["id", "name", "kind", "country", "aliases", "roles"], fmt)
+
+
+register_all(app)
 
 
 def main() -> None:  # pragma: no cover - console entry
