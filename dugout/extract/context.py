@@ -197,3 +197,20 @@ def described_as_coach(ctx: SentenceContext, person: Mention) -> bool:
                 ):
                     return True
     return False
+
+
+def kb_team(ctx: SentenceContext, person: Entity) -> Entity | None:
+    """The team the knowledge base has this person coaching at the report's date; for an undated
+    report, the most recent of his teams that the report mentions."""
+    roles = [r for r in ctx.kb.roles_of.get(person.id, []) if r.role in ("head_coach", "interim_coach")]
+    published = ctx.article.article.published
+    if published:
+        for role in roles:
+            if role.active_on(published):
+                return ctx.kb.entities.get(role.organisation)
+        return None
+    mentioned = {m.entity.id for view in ctx.article.sentences for m in view.mentions if m.is_team}
+    for role in sorted(roles, key=lambda r: r.start or "", reverse=True):
+        if role.organisation in mentioned:
+            return ctx.kb.entities.get(role.organisation)
+    return None

@@ -18,6 +18,7 @@ from dugout.extract.context import (
     SentenceContext,
     described_as_coach,
     is_passive,
+    kb_team,
     negated,
     prep_object,
     verb_object,
@@ -125,10 +126,7 @@ def coached_team(ctx: SentenceContext, person: Mention) -> Entity | None:
     team = ctx.article.coached.get(person.entity.id)
     if team is not None:
         return team
-    for role in ctx.kb.roles_of.get(person.entity.id, []):
-        if role.role in ("head_coach", "interim_coach") and role.active_on(ctx.article.article.published):
-            return ctx.kb.entities.get(role.organisation)
-    return None
+    return kb_team(ctx, person.entity)
 
 
 def _team_fallback(ctx: SentenceContext, person: Mention, verb: Token | None) -> Entity | None:

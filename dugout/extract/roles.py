@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from dugout.extract.context import Draft, SentenceContext, children
+from dugout.extract.context import Draft, SentenceContext, children, kb_team
 from dugout.kb.model import Entity
 from dugout.nlp.entities import Mention
 
@@ -185,9 +185,31 @@ def _b_team(ctx: SentenceContext, club: Entity | None) -> Entity | None:
 
 
 def _team_for(ctx: SentenceContext, person: Mention, title_index: int, exclude: set[str]) -> Mention | None:
-    """The team a bare title refers to: a team named in the sentence before the title, else None."""
-    before = [m for m in ctx.teams() if m.end <= title_index and m.entity.id not in exclude]
-    return before[-1] if before else None
+    """The team a bare title ("head coach X") refers to: the club whose title it is ("their head
+    coach" → the subject club), the nearest team named before the title, else one named after it."""
+    known = kb_team(ctx, person.entity)
+    teams = [m for m in ctx.teams() if m.entity.id not in exclude]
+    if known is not None:
+        for m in teams:
+            if m.entity.id == known.id:
+                return m
+    before = [m for m in teams if m.end <= title_index]
+    if before:
+        return before[-1]
+    doc = ctx.doc
+    others = [p.start for p in ctx.people() if p.entity.id != person.entity.id]
+    for m in teams:
+        if m.start <= person.end:
+            continue
+        follows = doc[m.end].lower_ if m.end < len(doc) else ""
+        if (
+            follows in COACH_TITLES
+            or follows in ROLE_TITLES
+            or any(person.end <= o < m.start for o in others)
+        ):
+            break  # the team belongs to someone else's title or clause
+        return m
+    return None
 
 
 def extract(ctx: SentenceContext) -> list[Draft]:
@@ -200,7 +222,7 @@ def extract(ctx: SentenceContext) -> list[Draft]:
             team_m = _team_before(ctx, title_index)
             team = team_m.entity if team_m else None
             if team is None:
-                prior = _team_for(ctx, person, title_index, set())
+                prior = None if "b_team" in marks else _team_for(ctx, person, title_index, set())
                 team = prior.entity if prior else ctx.focus_club()
             if family == "coach":
                 if "b_team" in marks:
@@ -408,8 +430,8 @@ def _verbs(ctx: SentenceContext) -> list[Draft]:
             m = ctx.mention_of(objs[0]) if objs else None
             if m and m.kind == "person":
                 head = tok.head
-                team = None
-                for t in head.subtree:
+                team = kb_team(ctx, m.entity) or ctx.article.coached.get(m.entity.id)
+                for t in [] if team is not None else head.subtree:
                     tm = ctx.mention_of(t)
                     if tm and tm.is_team:
                         team = tm.entity
@@ -451,8 +473,8 @@ def _known_posts(ctx: SentenceContext) -> list[Draft]:
     out: list[Draft] = []
     published = ctx.article.article.published
     teams = {m.entity.id: m for m in ctx.teams()}
-    if not teams:
-        return out
+    if not teams or published is None:
+        return out  # without a date the knowledge base cannot say which post was held
     for person in ctx.people():
         for role in ctx.kb.roles_of.get(person.entity.id, []):
             if role.organisation in teams and role.role in ("head_coach", "interim_coach"):

@@ -48,6 +48,9 @@ _DEBRIS_LINE = re.compile(
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+_PHOTO_CREDIT = re.compile(
+    r"getty\s?images|/afp\b|/reuters\b|/pa images|\bphotograph:|\bphoto:|/shutterstock", re.IGNORECASE
+)
 _DURATION = re.compile(r"\(\d{1,2}:\d{2}\)\s*$")
 _BREADCRUMB = re.compile(r"[|•»›]")
 _TWEET_SIGNATURE = re.compile(
@@ -74,6 +77,8 @@ def is_debris(line: str) -> bool:
         return True
     if _DEBRIS_LINE.match(stripped) or _DURATION.search(stripped):
         return True
+    if len(stripped) < 160 and _PHOTO_CREDIT.search(stripped):
+        return True  # a photo caption with its credit: "West Ham manager X / James Fearn/GettyImages"
     # Breadcrumb trails: "Manchester City | Premier League • England".
     if len(_BREADCRUMB.findall(stripped)) >= 2 and not stripped.endswith((".", '"', "”")):
         return True

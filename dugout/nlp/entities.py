@@ -24,6 +24,39 @@ from dugout.kb.names import GENERIC_WORDS, fold, fold_words
 from dugout.nlp.pipeline import ParsedArticle
 
 NAME_JOINERS = {"-", "&", ".", "'", "’"}
+NAME_PARTICLES = {
+    "de",
+    "del",
+    "della",
+    "dei",
+    "degli",
+    "la",
+    "lo",
+    "van",
+    "von",
+    "der",
+    "den",
+    "ter",
+    "ten",
+    "het",
+    "op",
+    "di",
+    "da",
+    "dos",
+    "do",
+    "du",
+    "des",
+    "and",
+    "of",
+    "y",
+    "e",
+    "le",
+    "les",
+    "el",
+    "al",
+    "bin",
+    "st",
+}
 PERSON_TITLES = {
     "coach",
     "manager",
@@ -254,30 +287,7 @@ class Resolver:
                 w = _folded(t)
                 if not w:
                     break
-                if j > i and not (
-                    _is_capitalized(t)
-                    or t.lower_
-                    in {
-                        "de",
-                        "del",
-                        "la",
-                        "van",
-                        "von",
-                        "der",
-                        "di",
-                        "da",
-                        "dos",
-                        "do",
-                        "and",
-                        "of",
-                        "y",
-                        "le",
-                        "les",
-                        "el",
-                        "al",
-                        "bin",
-                    }
-                ):
+                if j > i and not (_is_capitalized(t) or t.lower_ in NAME_PARTICLES):
                     break
                 words.extend(w)
                 ids = self.kb.aliases.get(tuple(words))
@@ -513,6 +523,8 @@ class Resolver:
         words = fold_words(span.text)
         if not words:
             return None, None
+        if len(words) == 1 and self.kb.country_of_demonym(words[0]):
+            return None, None  # "Scot", "Italian": a reference, resolved in context
         before = span.doc[span.start - 1] if span.start > 0 else None
         titled = before is not None and before.lower_ in PERSON_TITLES
         clubish = any(w in CLUBISH_WORDS for w in words)

@@ -1,0 +1,183 @@
+"""Fetch what a story is built from: the stored claims about one name, dated and sourced.
+
+Everything after this module is pure functions over `StoryClaim` lists, so the
+CLI, the HTTP API and the web page share one story logic and only this module
+talks to the store. A claim is dated by its own `when` where the report gives
+one, else by its report's publication date (and marked undated), because a
+story needs an order even for claims that say no date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from dugout.kb.names import fold, names_match
+from dugout.records import Claim
+
+from .dates import end_of, start_of
+
+
+@dataclass
+class StoryClaim:
+    """One stored claim with what the story needs: its report's date, outlet and independent voice.
+
+    `voice` is who is really speaking, for counting corroboration: the outlet
+    a report cites ("say Marca" counts as Marca), else the report's publisher,
+    with near-duplicate copies of one report folded onto the first copy's
+    publisher (see `dedup.py`).
+    """
+
+    claim: Claim
+    id: int | None
+    published: str | None
+    outlet: str | None
+    title: str | None = None
+    url: str | None = None
+    voice: str | None = None
+
+    @property
+    def doc(self) -> str:
+        return self.claim.doc
+
+    @property
+    def dated(self) -> bool:
+        """True when the claim itself says when; False when it is placed by its report's date."""
+        return bool(self.claim.when)
+
+    @property
+    def date(self) -> str | None:
+        """When it happened or will happen, as precise as known: `when`, else the report's date."""
+        return self.claim.when or self.published
+
+    @property
+    def report_day(self) -> date | None:
+        """The report's publication day (or the claim's own date when the report has none)."""
+        return start_of(self.published) or start_of(self.claim.when)
+
+    @property
+    def day(self) -> date | None:
+        """The first day the claim's date can mean, for ordering."""
+        return start_of(self.date)
+
+    def cite(self) -> dict[str, Any]:
+        """The citation a reader checks: outlet, report date, cited source, evidence, claim id."""
+        return {
+            "claim_id": self.id,
+            "doc": self.doc,
+            "outlet": self.outlet,
+            "published": self.published,
+            "attribution": self.claim.attribution,
+            "voice": self.voice,
+            "when": self.claim.when,
+            "modality": self.claim.modality,
+            "evidence": self.claim.evidence,
+            "url": self.url,
+        }
+
+    def label(self) -> str:
+        """ "[ESPN, 2023-05-19]" style citation text."""
+        return f"{self.outlet or 'unknown outlet'}, {self.published or 'undated'}"
+
+
+@dataclass
+class StoryInput:
+    """The claims about one name up to a date, the reports they come from, and the resolved name."""
+
+    query: str
+    name: str
+    as_of: str | None
+    claims: list[StoryClaim]
+    texts: dict[str, str] = field(default_factory=dict)
+    track: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def docs(self) -> list[str]:
+        return sorted({c.doc for c in self.claims})
+
+
+def about(claim: Claim, name: str) -> bool:
+    """Whether a claim is about `name` as subject or object, by the evaluation's name rule."""
+    return names_match(claim.subject, name) or names_match(claim.object, name)
+
+
+def canonical_name(query: str, claims: list[Claim]) -> str:
+    """The fullest stored name the query stands for ("Ancelotti" -> "Carlo Ancelotti")."""
+    counts: dict[str, int] = {}
+    for c in claims:
+        for n in (c.subject, c.object):
+            if n and names_match(n, query):
+                counts[n] = counts.get(n, 0) + 1
+    if not counts:
+        return query
+    exact = [n for n in counts if fold(n) == fold(query)]
+    if exact:
+        return max(exact, key=lambda n: counts[n])
+    return max(counts, key=lambda n: (counts[n], len(n)))
+
+
+def on_or_before(published: str | None, when: str | None, as_of: str | None) -> bool:
+    """Whether a report was out by `as_of` (a report without a date counts only when no date is asked)."""
+    if as_of is None:
+        return True
+    day = start_of(published) or start_of(when)
+    limit = end_of(as_of)
+    return day is not None and limit is not None and day <= limit
+
+
+def rows_to_story_claims(rows: list[Any], outlets: dict[str, str | None]) -> list[StoryClaim]:
+    """StoredClaim rows to StoryClaims, the claim's outlet falling back to its report's."""
+    out = []
+    for row in rows:
+        outlet = row.claim.outlet or outlets.get(row.claim.doc)
+        out.append(
+            StoryClaim(
+                claim=row.claim,
+                id=row.id,
+                published=row.published,
+                outlet=outlet,
+                title=row.title,
+                url=row.url,
+            )
+        )
+    return out
+
+
+def load_story(store: Any, query: str, as_of: str | None = None, with_track: bool = True) -> StoryInput:
+    """The claims about `query` in `store`, published up to `as_of` (default: the newest report).
+
+    Returns an empty `StoryInput` (no claims) when nothing matches; the caller
+    decides how to say so. Texts of the reports involved are loaded for the
+    near-duplicate check, and the outlets' track record (from every stored
+    claim up to the same date) for the confidence.
+    """
+    from .dedup import assign_voices
+    from .track import outlet_records, settle
+
+    rows = [r for r in store.claims(about=query) if about(r.claim, query)]
+    articles = {doc: store.article(doc) for doc in {r.claim.doc for r in rows}}
+    outlets = {doc: (a.outlet if a else None) for doc, a in articles.items()}
+    claims = [
+        c
+        for c in rows_to_story_claims(rows, outlets)
+        if on_or_before(c.published, c.claim.when if not c.published else None, as_of)
+    ]
+    if as_of is None:
+        dated = [c.published for c in claims if c.published]
+        as_of = max(dated) if dated else None
+    texts = {doc: a.text for doc, a in articles.items() if a is not None and doc in {c.doc for c in claims}}
+    assign_voices(claims, texts)
+    name = canonical_name(query, [c.claim for c in claims])
+    track: dict[str, Any] = {}
+    if with_track and claims:
+        every = [r for r in store.claims() if on_or_before(r.published, r.claim.when, as_of)]
+        all_docs = {r.claim.doc for r in every}
+        all_outlets = dict(outlets)
+        for doc in all_docs - set(all_outlets):
+            a = store.article(doc)
+            all_outlets[doc] = a.outlet if a else None
+        every_claims = rows_to_story_claims(every, all_outlets)
+        assign_voices(every_claims, {})
+        track = {r.outlet: r for r in outlet_records(settle(every_claims))}
+    return StoryInput(query=query, name=name, as_of=as_of, claims=claims, texts=texts, track=track)
