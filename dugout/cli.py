@@ -86,6 +86,14 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+def _open_output(path: Path):
+    """Open an output file before any work is done, so a bad path fails at once, in one line."""
+    try:
+        return path.open("w", encoding="utf-8")
+    except OSError as e:
+        _fail(f"{path}: cannot write ({e.strerror})")
+
+
 def _extractor():
     from dugout.extract.pipeline import Extractor
     from dugout.kb.loader import KBError
@@ -122,7 +130,7 @@ def extract(
     options = ReadOptions(outlet=outlet, published=_check_date(published), allow_urls=False)
     problems = Problems()
     extractor = _extractor()
-    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    sink = _open_output(output) if output else sys.stdout
     try:
         for _article, claims in extractor.run(_articles(read_inputs(paths, options), problems)):
             for claim in claims:
@@ -319,12 +327,14 @@ def eval_(
     from dugout.evaluate import error_cause, score, squash
 
     problems = Problems()
+    save_sink = _open_output(predictions) if predictions else None
     gold_rows = _load_jsonl(gold)
     records = list(_articles(read_inputs([str(articles)], ReadOptions(allow_urls=False)), problems))
     extractor = _extractor()
     predicted = [c.to_dict() for _a, cs in extractor.run(records) for c in cs]
-    if predictions:
-        predictions.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in predicted), "utf-8")
+    if save_sink is not None:
+        with save_sink:
+            save_sink.write("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in predicted))
     texts = {a.id: squash((a.title or "") + " " + a.text) for a in records}
     result = score(gold_rows, [dict(c) for c in predicted], texts)
     if json_:
@@ -405,7 +415,7 @@ def entities(
 
     problems = Problems()
     extractor = _extractor()
-    sink = output.open("w", encoding="utf-8") if output else sys.stdout
+    sink = _open_output(output) if output else sys.stdout
     try:
         for parsed in parse_articles(_articles(read_inputs(paths, ReadOptions(allow_urls=False)), problems)):
             resolved = extractor.resolve(parsed)

@@ -10,14 +10,41 @@ a test checks it agrees with the reference scorer on real data.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from dugout.kb.names import names_match
+from dugout.kb.names import GENERIC_WORDS
 from dugout.records import CLAIM_TYPES
 
 UNORDERED = {"meeting", "match_result"}
+SUFFIXES = {"fc", "afc", "cf", "sc", "cfc"}
+
+
+def fold(name: Any) -> tuple[str, ...]:
+    """Exactly the reference scorer's folding (combining marks dropped, nothing else transliterated),
+    so `dugout eval` never credits what score.py would not."""
+    if name is None:
+        return ()
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    words = tuple(w for w in re.split(r"[^a-z0-9]+", text) if w)
+    core = tuple(w for w in words if w not in SUFFIXES)
+    return core or words
+
+
+def names_match(a: Any, b: Any) -> bool:
+    """The reference scorer's name match."""
+    fa, fb = fold(a), fold(b)
+    if not fa or not fb:
+        return fa == fb
+    if fa == fb:
+        return True
+    short, long_ = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
+    if len(short) == 1 and short[0] in GENERIC_WORDS:
+        return False
+    return set(short) <= set(long_) and short[-1] == long_[-1]
 
 
 def _low(v: Any) -> str:

@@ -124,6 +124,9 @@ def verb_subject(token: Token) -> Token | None:
             poss = children(t.head, "poss")
             if poss:
                 return poss[0]
+        if t.dep_ in ("pcomp", "pobj") and t.head.dep_ == "prep" and t.head.head is not t.head:
+            t = t.head.head  # "before being fired": the subject of the clause the phrase hangs on
+            continue
         if t.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and t.head is not t:
             t = t.head
             continue

@@ -121,6 +121,21 @@ def _coach_and_team(ctx: SentenceContext, verb: Token) -> tuple[Mention | None, 
     return person, team
 
 
+def _described_person(ctx: SentenceContext, verb: Token) -> Mention | None:
+    """The coach a participle describes: "the sacked Juan Manuel Lillo", "X has become the first
+    coach fired in Serie A", "X becomes first Serie A coach to be sacked"."""
+    if verb.dep_ == "amod":
+        m = ctx.mention_of(verb.head)
+        return m if m is not None and m.kind == "person" else None
+    noun = verb.head if verb.dep_ in ("acl", "relcl", "xcomp") else None
+    if noun is not None and noun.lemma_ in ("coach", "manager", "boss", "casualty", "victim"):
+        copula = noun.head
+        if noun.dep_ in ("attr", "oprd", "dobj") and copula.lemma_ in ("be", "become"):
+            m = ctx.mention_of(verb_subject(copula))
+            return m if m is not None and m.kind == "person" else None
+    return None
+
+
 def coached_team(ctx: SentenceContext, person: Mention) -> Entity | None:
     """The team the report (or, failing that, the knowledge base) says this person coaches now."""
     team = ctx.article.coached.get(person.entity.id)
@@ -186,6 +201,8 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         ):
             value = "secure"
         person, team = _coach_and_team(ctx, tok)
+        if person is None:
+            person = _described_person(ctx, tok)
         if person is None:
             continue
         team_entity = team.entity if team else _team_fallback(ctx, person, tok)

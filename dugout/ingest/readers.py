@@ -18,10 +18,11 @@ from dugout.ingest.clean import content_blocks, parse_loose_date, published_hint
 from dugout.records import Article, InputProblem
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson", ".json"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
-READABLE_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES
+READABLE_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES
 
 Item = Article | InputProblem
 
@@ -128,6 +129,21 @@ def read_jsonl(lines: Iterable[str], where: str, options: ReadOptions) -> Iterat
         yield article_from_record(record, f"{where}:{number}", options)
 
 
+def read_json_document(text: str, where: str, options: ReadOptions) -> Iterator[Item]:
+    """A .json file: one record, or an array of records (JSON Lines files are .jsonl)."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as e:
+        if text.lstrip().startswith("{") and "\n{" in text:
+            yield from read_jsonl(text.splitlines(), where, options)  # JSON Lines under a .json name
+            return
+        yield InputProblem(where, f"not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})")
+        return
+    records = document if isinstance(document, list) else [document]
+    for number, record in enumerate(records, 1):
+        yield article_from_record(record, f"{where}[{number}]" if len(records) > 1 else where, options)
+
+
 def read_html_bytes(
     data: bytes,
     doc_id: str,
@@ -179,7 +195,9 @@ def read_bytes(data: bytes, doc_id: str, where: str, suffix: str, options: ReadO
         yield text
         return
     stripped = text.lstrip()
-    if suffix in JSONL_SUFFIXES or (suffix not in TEXT_SUFFIXES and stripped.startswith("{")):
+    if suffix in JSON_SUFFIXES:
+        yield from read_json_document(text, where, options)
+    elif suffix in JSONL_SUFFIXES or (suffix not in TEXT_SUFFIXES and stripped.startswith("{")):
         yield from read_jsonl(text.splitlines(), where, options)
     elif suffix not in TEXT_SUFFIXES and looks_like_html(text):
         yield read_html_bytes(data, doc_id, where, None, options)
@@ -227,7 +245,8 @@ def read_url(url: str, options: ReadOptions, fetcher: Callable[..., object] | No
     try:
         page = get(url, allow_private=options.allow_private)
     except FetchError as e:
-        yield InputProblem(url, str(e))
+        message = str(e)
+        yield InputProblem(url, message[len(url) + 2 :] if message.startswith(f"{url}: ") else message)
         return
     body: bytes = page.body  # type: ignore[attr-defined]
     if looks_like_feed(body, page.content_type):  # type: ignore[attr-defined]

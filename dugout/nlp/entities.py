@@ -348,6 +348,11 @@ class Resolver:
                     continue  # "midseason" is not a name
                 extra.append((span.start, span.end, None, ent.label_))
                 covered.update(range(span.start, span.end))
+            # Clubs the knowledge base lacks, by their form: "Chennaiyin FC", "FC Twente", "SV Elversberg".
+            for start, end in club_forms(doc, covered):
+                extra = [x for x in extra if not (start <= x[0] < end or x[0] <= start < x[1])]
+                extra.append((start, end, None, "CLUB"))
+                covered.update(range(start, end))
             # Bare surnames the model missed ("Ancelotti met with ..."): kept only if the report
             # names that person in full somewhere (checked when linking).
             for tok in doc:
@@ -555,7 +560,7 @@ class Resolver:
                 if pid and pid in local and fold_words(local[pid].name) == words:
                     return local[pid], "person"
             return self._person_entity(span.text, local), "person"
-        if label == "ORG" and clubish:
+        if label == "CLUB" or (label == "ORG" and clubish):
             cid = entity_id("club", span.text)
             if cid not in local:
                 local[cid] = Entity(id=cid, name=span.text, kind="club", known=False)
@@ -705,6 +710,86 @@ class Resolver:
             if club and (country is None or club.country == country):
                 return club
         return None
+
+
+CLUB_SUFFIX_TAGS = {"FC", "AFC", "CF", "SC", "SV", "FK", "SK", "BK", "IF", "AC"}
+CLUB_PREFIX_TAGS = {
+    "FC",
+    "AC",
+    "AS",
+    "SS",
+    "US",
+    "SC",
+    "CD",
+    "CA",
+    "RC",
+    "RCD",
+    "UD",
+    "SD",
+    "CF",
+    "FK",
+    "NK",
+    "HNK",
+    "PFC",
+    "VfB",
+    "VfL",
+    "TSG",
+    "SpVgg",
+    "SSC",
+    "AFC",
+    "KV",
+    "KRC",
+    "AZ",
+    "SV",
+    "BK",
+}
+
+
+def club_forms(doc, covered: set[int]) -> list[tuple[int, int]]:
+    """Spans shaped like club names: capitalised words with a club tag before or after them."""
+    found = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        if i in covered:
+            i += 1
+            continue
+        if (
+            tok.text in CLUB_PREFIX_TAGS
+            and i + 1 < n
+            and doc[i + 1].text[:1].isupper()
+            and i + 1 not in covered
+        ):
+            j = i + 1
+            while (
+                j < n
+                and doc[j].text[:1].isupper()
+                and doc[j].pos_ == "PROPN"
+                and j not in covered
+                and j - i < 4
+            ):
+                j += 1
+            found.append((i, j))
+            i = j
+            continue
+        if tok.text[:1].isupper() and tok.pos_ == "PROPN" and tok.text not in CLUB_SUFFIX_TAGS:
+            j = i
+            while (
+                j < n
+                and doc[j].text[:1].isupper()
+                and doc[j].pos_ == "PROPN"
+                and doc[j].text not in CLUB_SUFFIX_TAGS
+                and j not in covered
+                and j - i < 3
+            ):
+                j += 1
+            if j < n and doc[j].text in CLUB_SUFFIX_TAGS and j > i and j not in covered:
+                found.append((i, j + 1))
+                i = j + 1
+                continue
+        i += 1
+    return found
 
 
 def _aged_reference(doc, tok: Token, floor: int) -> int | None:
