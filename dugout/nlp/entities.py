@@ -267,9 +267,12 @@ class Resolver:
 
     # -- candidate spans ---------------------------------------------------------------
 
-    def kb_matches(self, doc) -> list[tuple[int, int, list[str]]]:
-        """Longest knowledge-base names at each position: (start, end, entity ids)."""
-        found: list[tuple[int, int, list[str]]] = []
+    def kb_matches(self, doc) -> list[tuple[int, int, list[str], bool]]:
+        """Longest knowledge-base names at each position: (start, end, entity ids, weak).
+
+        A weak match is an ordinary-looking word ("City" opening a sentence): kept only if the
+        report names one of its entities in full elsewhere."""
+        found: list[tuple[int, int, list[str], bool]] = []
         i, n = 0, len(doc)
         while i < n:
             tok = doc[i]
@@ -294,14 +297,15 @@ class Resolver:
                 if ids and not (len(words) == 1 and words[0] == "the"):
                     best = (i, j + 1, ids)
                 j += 1
-            if best and self._plausible(doc, *best):
-                found.append(best)
+            verdict = self._plausible(doc, *best) if best else False
+            if best and verdict:
+                found.append((*best, verdict == "weak"))
                 i = best[1]
             else:
                 i += 1
         return found
 
-    def _plausible(self, doc, start: int, end: int, ids: list[str]) -> bool:
+    def _plausible(self, doc, start: int, end: int, ids: list[str]) -> bool | str:
         """Guard one-word matches against ordinary capitalised words ("Sport", "Real" at a sentence start)."""
         span = doc[start:end]
         core = span[1:] if span[0].lower_ == "the" else span
@@ -322,7 +326,7 @@ class Resolver:
         if kinds == {"outlet"} and tok.pos_ != "PROPN":
             return False
         if tok.is_sent_start and tok.pos_ not in ("PROPN",) and not tok.ent_type_:
-            return False
+            return "weak"
         return tok.pos_ in ("PROPN", "NOUN", "ADJ", "X") or bool(tok.ent_type_)
 
     # -- resolution ------------------------------------------------------------------
@@ -335,7 +339,7 @@ class Resolver:
             doc = paragraph.doc
             matches = self.kb_matches(doc)
             covered = set()
-            for s, e, _ in matches:
+            for s, e, _, _weak in matches:
                 covered.update(range(s, e))
             extra = []
             for ent in doc.ents:
@@ -363,9 +367,9 @@ class Resolver:
                 end_char = paragraph.offset + sent.end_char
                 view = SentenceView(index, sent, start_char, end_char, article.text[start_char:end_char])
                 sentences.append(view)
-                for s, e, ids in matches:
+                for s, e, ids, weak in matches:
                     if sent.start <= s < sent.end:
-                        raw.append((view, s, e, ids, None))
+                        raw.append((view, s, e, ids, "WEAK" if weak else None))
                 for s, e, _, label in extra:
                     if sent.start <= s < sent.end:
                         raw.append((view, s, e, None, label))
@@ -379,7 +383,7 @@ class Resolver:
         local: dict[str, Entity] = {}
         for view, s, e, ids, label in raw:
             span = view.span.doc[s:e]
-            if ids and len(ids) == 1:
+            if ids and len(ids) == 1 and label != "WEAK":
                 anchors[ids[0]] += 1
                 ent = kb.entities[ids[0]]
                 if ent.kind == "person":
@@ -395,6 +399,7 @@ class Resolver:
         surface: dict[str, list[str]] = {}
         entities: dict[str, Entity] = {}
         last_person: Entity | None = None
+        raw = [r for r in raw if r[4] != "WEAK" or any(anchors[i] for i in r[3])]
         for view, s, e, ids, label in raw:
             span = view.span.doc[s:e]
             entity, kind = None, None
