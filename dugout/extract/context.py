@@ -127,7 +127,7 @@ def verb_subject(token: Token) -> Token | None:
         if t.dep_ in ("pcomp", "pobj") and t.head.dep_ == "prep" and t.head.head is not t.head:
             t = t.head.head  # "before being fired": the subject of the clause the phrase hangs on
             continue
-        if t.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp") and t.head is not t:
+        if t.dep_ in ("xcomp", "conj", "advcl", "acl", "ccomp", "acomp") and t.head is not t:
             t = t.head
             continue
         break

@@ -14,7 +14,14 @@ import re
 
 from spacy.tokens import Token
 
-from dugout.extract.context import Draft, SentenceContext, described_as_coach, negated, verb_subject
+from dugout.extract.context import (
+    Draft,
+    SentenceContext,
+    described_as_coach,
+    kb_team,
+    negated,
+    verb_subject,
+)
 from dugout.kb.model import Entity
 from dugout.nlp.entities import Mention
 
@@ -36,7 +43,8 @@ NEED_PAT = re.compile(
     r"\b(in the market for|market for|looking for|look for|searching for|search for|need(?:s|ed)?|"
     r"want(?:s|ed)? to sign|considering signing|consider signing|targeting|targetting|priority|"
     r"strengthen|reinforce(?:ment)?s?|bring in|shopping for|on the lookout for|hunt for|"
-    r"in need of|a new|replacement for|announcement shortly regarding)\b",
+    r"in need of|a new|replacement for|announcement shortly regarding|add another|add a|sign a|"
+    r"wants? (?:a |an )?new|replacement|successor|appoint a new|shortlist)\b",
     re.I,
 )
 
@@ -411,6 +419,40 @@ def _trigger(ctx: SentenceContext) -> Token | None:
     return root
 
 
+def _after_dismissal(ctx: SentenceContext) -> bool:
+    """Whether the report has already told of a coach leaving (so "a replacement" is a new coach)."""
+    for view in ctx.article.sentences[: ctx.index]:
+        if any(t.lemma_ in ("sack", "fire", "dismiss", "resign", "quit", "axe") for t in view.span):
+            return True
+    return False
+
+
+def _needing_club(ctx: SentenceContext, trigger: Token | None) -> Entity | None:
+    """The club that needs the player or coach: the subject of the need ("Udinese are looking for"),
+    a coach's club ("Guardiola wants a new centre-back"), "we"/"they" → the report's club."""
+    verb = trigger
+    for _ in range(4):
+        if verb is None or verb.pos_ in ("VERB", "AUX"):
+            break
+        verb = verb.head if verb.head is not verb else None
+    subject = verb_subject(verb) if verb is not None else None
+    m = ctx.mention_of(subject)
+    if m is not None and m.is_team:
+        return m.entity
+    if m is not None and m.kind == "person":
+        return ctx.article.coached.get(m.entity.id) or kb_team(ctx, m.entity)
+    if subject is not None and subject.lower_ in ("we", "they", "club"):
+        return ctx.focus_club()
+    for tok in ctx.span:  # "a new head coach for the Super Eagles"
+        if tok.lower_ == "for" and tok.i + 1 < len(ctx.doc):
+            after = ctx.mention_of(ctx.doc[tok.i + 1]) or (
+                ctx.mention_of(ctx.doc[tok.i + 2]) if tok.i + 2 < len(ctx.doc) else None
+            )
+            if after is not None and after.is_team:
+                return after.entity
+    return None
+
+
 def _needs(ctx: SentenceContext, text: str) -> list[Draft]:
     """ "in the market for a new striker", "considering signing a right-back", "a new first team manager"."""
     out: list[Draft] = []
@@ -421,25 +463,31 @@ def _needs(ctx: SentenceContext, text: str) -> list[Draft]:
     position = _position(tail)
     if position is None and ctx.previous is not None and re.search(r"\b(priority|it is their)\b", text, re.I):
         position = _position(ctx.previous.text)
+    filled = re.search(
+        r"\b(appointed|has been named|was named|is the successor|took over|has taken over)\b", text, re.I
+    )
+    hypothetical = re.search(r"\bif\b", text, re.I) and re.search(r"\bwould\b", text, re.I)
+    if (
+        position is None
+        and not filled
+        and not hypothetical
+        and re.search(r"\b(replacement|successor|shortlist)\b", text, re.I)
+        and (any(described_as_coach(ctx, p) for p in ctx.people()) or _after_dismissal(ctx))
+    ):
+        position = "manager"  # "looking for a permanent replacement for Igor Tudor"
     if position is None:
         return out
-    if position == "manager" and not re.search(r"\b(new|replacement|successor|permanent)\b", tail, re.I):
+    if position == "manager" and not re.search(
+        r"\b(new|replacement|successor|permanent|shortlist)\b", tail, re.I
+    ):
         return out
-    club = None
-    for tok in ctx.span:
-        if tok.dep_ in ("nsubj", "nsubjpass"):
-            m = ctx.mention_of(tok)
-            if m and m.is_team:
-                club = m.entity
-                break
+    trigger = next((t for t in ctx.span if t.idx - ctx.span.start_char >= need.start()), None)
+    club = _needing_club(ctx, trigger)
     if club is None:
         teams = [m for m in ctx.teams() if m.entity.kind == "club"]
         club = teams[0].entity if teams else ctx.focus_club()
     if club is None:
         return out
-    subj = verb_subject(ctx.span.root)
-    del subj
-    trigger = next((t for t in ctx.span if t.idx - ctx.span.start_char >= need.start()), None)
     modality = "fact"
     if re.search(r"\b(considering|consider|could|may|might|option)\b", text, re.I):
         modality = "possible"
