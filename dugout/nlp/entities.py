@@ -154,6 +154,16 @@ FOCUS_NOUNS = {"club", "giants", "side", "team", "outfit", "hosts", "visitors", 
 PERSON_LABELS = {"PERSON"}
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART", "LOC", "PRODUCT", "EVENT"}
 FUZZY_THRESHOLD = 88
+ROLE_ADJECTIVES = {
+    "sporting",
+    "technical",
+    "football",
+    "general",
+    "executive",
+    "managing",
+    "chief",
+    "commercial",
+}
 CALENDAR_WORDS = {
     "monday",
     "tuesday",
@@ -316,6 +326,13 @@ class Resolver:
         tok = span[-1]
         if tok.lower_ in {"the"} or tok.lower_ in CALENDAR_WORDS:
             return False
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if (
+            nxt is not None
+            and nxt.lower_ in ("director", "officer", "manager")
+            and tok.lower_ in ROLE_ADJECTIVES
+        ):
+            return False  # "Sporting Director" is a post, not Sporting CP
         if tok.ent_type_ == "PERSON" and any(self.kb.entities[i].kind != "person" for i in ids):
             ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
             if ent is not None and len(ent) > 1 and ent.start == tok.i:
@@ -342,6 +359,10 @@ class Resolver:
             for s, e, _, _weak in matches:
                 covered.update(range(s, e))
             extra = []
+            # Clubs the knowledge base lacks, by their form: "Chennaiyin FC", "FC Twente", "SV Elversberg".
+            for start, end in club_forms(doc, covered):
+                extra.append((start, end, None, "CLUB"))
+                covered.update(range(start, end))
             for ent in doc.ents:
                 if ent.label_ not in NAME_LABELS:
                     continue
@@ -352,11 +373,6 @@ class Resolver:
                     continue  # "midseason" is not a name
                 extra.append((span.start, span.end, None, ent.label_))
                 covered.update(range(span.start, span.end))
-            # Clubs the knowledge base lacks, by their form: "Chennaiyin FC", "FC Twente", "SV Elversberg".
-            for start, end in club_forms(doc, covered):
-                extra = [x for x in extra if not (start <= x[0] < end or x[0] <= start < x[1])]
-                extra.append((start, end, None, "CLUB"))
-                covered.update(range(start, end))
             # Bare surnames the model missed ("Ancelotti met with ..."): kept only if the report
             # names that person in full somewhere (checked when linking).
             for tok in doc:
@@ -538,6 +554,8 @@ class Resolver:
         before = span.doc[span.start - 1] if span.start > 0 else None
         titled = before is not None and before.lower_ in PERSON_TITLES
         clubish = any(w in CLUBISH_WORDS for w in words)
+        if len(words) > 1 and (span[-1].text in CLUB_SUFFIX_TAGS or span[0].text in CLUB_PREFIX_TAGS):
+            label = "CLUB"  # "Jamshedpur FC" is a club whatever the model says
         if len(words) == 1:
             pid = full_people.get(words) or full_people.get(("first",) + words)
             if pid:
