@@ -57,6 +57,11 @@ class Problems:
     def __init__(self) -> None:
         self.count = 0
 
+    def failed(self, article: Article, error: Exception) -> None:
+        """A report the extractor could not handle: one line, and the batch goes on."""
+        where = article.source or article.id
+        self.report(InputProblem(where, f"extraction failed ({type(error).__name__}: {error})"))
+
     def report(self, problem: InputProblem) -> None:
         self.count += 1
         err.print(f"dugout: {problem}", markup=False, highlight=False, soft_wrap=True)
@@ -132,7 +137,9 @@ def extract(
     extractor = _extractor()
     sink = _open_output(output) if output else sys.stdout
     try:
-        for _article, claims in extractor.run(_articles(read_inputs(paths, options), problems)):
+        for _article, claims in extractor.run(
+            _articles(read_inputs(paths, options), problems), problems.failed
+        ):
             for claim in claims:
                 sink.write(json.dumps(claim.to_dict(), ensure_ascii=False) + "\n")
     finally:
@@ -203,7 +210,9 @@ def ingest(
     ):
         task = progress.add_task("ingesting", total=None)
         try:
-            for article, claims in extractor.run(fresh(_articles(read_inputs(paths, options), problems))):
+            for article, claims in extractor.run(
+                fresh(_articles(read_inputs(paths, options), problems)), problems.failed
+            ):
                 if store.add_report(article, claims):
                     stats["stored"] += 1
                     stats["claims"] += len(claims)
@@ -331,7 +340,7 @@ def eval_(
     gold_rows = _load_jsonl(gold)
     records = list(_articles(read_inputs([str(articles)], ReadOptions(allow_urls=False)), problems))
     extractor = _extractor()
-    predicted = [c.to_dict() for _a, cs in extractor.run(records) for c in cs]
+    predicted = [c.to_dict() for _a, cs in extractor.run(records, problems.failed) for c in cs]
     if save_sink is not None:
         with save_sink:
             save_sink.write("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in predicted))

@@ -204,8 +204,24 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         modality = "possible" if value == "linked" else "fact"
         if value == "shortlisted" and "if" in words:
             modality = "conditional"
-        out.append(Draft("candidate_for", person.entity, team, value, None, modality=modality))
+        out.append(
+            Draft("candidate_for", person.entity, team, value, _trigger(ctx, value), modality=modality)
+        )
     return out
+
+
+TRIGGER_WORDS = {
+    "offered": {"offer", "offered"},
+    "shortlisted": {"shortlist", "shortlisted", "take", "step", "replace"},
+    "approached": {"approach", "approached", "talks", "contact", "interview"},
+    "linked": LINKED_WORDS | {"tip", "link"},
+}
+
+
+def _trigger(ctx: SentenceContext, value: str):
+    """The word that makes the candidacy, so modality is read in its own clause."""
+    words = TRIGGER_WORDS.get(value, set())
+    return next((t for t in ctx.span if t.lower_ in words or t.lemma_.lower() in words), None)
 
 
 def _is_executive_here(ctx: SentenceContext, person: Mention) -> bool:

@@ -94,11 +94,13 @@ def clause_tokens(trigger: Token) -> list[Token]:
     """The trigger's own clause: its head chain up to the clause root, and their direct children."""
     tokens: list[Token] = []
     t = trigger
-    for _ in range(4):
+    for step in range(4):
         tokens.append(t)
         tokens.extend(t.children)
         if t.dep_ in ("ROOT", "ccomp", "advcl", "relcl") or t.head is t:
             break
+        if step > 0 and t.pos_ in ("VERB", "AUX") and t.dep_ not in ("xcomp", "aux"):
+            break  # the verb governing the trigger bounds its clause
         t = t.head
     return tokens
 
@@ -127,10 +129,8 @@ def cue_modality(ctx: SentenceContext, trigger: Token | None) -> str:
             found.append("conditional")
     if "only if" in span.text.lower():
         found.append("conditional")
-    if clause_words & POSSIBLE_WORDS or lower_words & {"could", "might", "may", "options", "alternative"}:
+    if clause_words & POSSIBLE_WORDS or (trigger is None and lower_words & {"could", "might", "may"}):
         found.append("possible")
     if clause_words & EXPECTED_WORDS:
-        found.append("expected")
-    elif lower_words & {"will", "set", "expected", "plan", "poised"} and trigger is not None:
         found.append("expected")
     return weakest(*found)

@@ -153,7 +153,7 @@ def one_per_key(claims: Iterable[Claim]) -> list[Claim]:
             order.append(key)
             continue
         old = best[key]
-        if (claim.confidence or 0) > (old.confidence or 0):
+        if (claim.confidence or 0) > (old.confidence or 0) + 0.15:
             best[key] = claim
     result = [best[k] for k in order]
     # A match with a score makes the same pairing without one redundant.
@@ -179,7 +179,18 @@ class Extractor:
     def resolve(self, parsed: ParsedArticle) -> ResolvedArticle:
         return self.resolver.resolve(parsed)
 
-    def run(self, articles: Iterable[Article]) -> Iterator[tuple[Article, list[Claim]]]:
+    def run(
+        self, articles: Iterable[Article], on_error: Callable[[Article, Exception], None] | None = None
+    ) -> Iterator[tuple[Article, list[Claim]]]:
+        """Claims of each report. A report that breaks the extractor is passed to `on_error` and
+        skipped, so one odd page never stops a batch of thousands; without `on_error` it raises."""
         for parsed in parse_articles(articles):
-            resolved = self.resolver.resolve(parsed)
-            yield parsed.article, claims_of(resolved, self.kb)
+            try:
+                resolved = self.resolver.resolve(parsed)
+                claims = claims_of(resolved, self.kb)
+            except Exception as e:  # noqa: BLE001 - reported per report, the batch goes on
+                if on_error is None:
+                    raise
+                on_error(parsed.article, e)
+                continue
+            yield parsed.article, claims

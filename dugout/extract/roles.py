@@ -411,6 +411,17 @@ def _verbs(ctx: SentenceContext) -> list[Draft]:
                     m = ctx.mention_of(t)
                     if m and m.is_team and m not in teams:
                         teams.append(m)
+            if not objs:  # a parse that lost the object: the list of teams right after the verb
+                k = tok.i + 1
+                while k < ctx.span.end:
+                    m = ctx.mention_of(ctx.doc[k])
+                    if m is not None and m.is_team:
+                        teams.append(m)
+                        k = m.end
+                    elif ctx.doc[k].text in (",", "and") and teams:
+                        k += 1
+                    else:
+                        break
             present = tok.tag_ in ("VBZ", "VBP", "VBG") and not any(
                 c.lower_ in ("has", "have", "had") for c in tok.children
             )

@@ -322,6 +322,21 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
     return None, None
 
 
+def _bidder(ctx: SentenceContext, trigger: Token) -> Entity | None:
+    """The club making a bid: "an offer from Birmingham City", "Birmingham's bid"."""
+    for child in trigger.children:
+        if child.dep_ == "prep" and child.lower_ in ("from", "by"):
+            for obj in child.children:
+                m = ctx.mention_of(obj)
+                if m is not None and m.is_team:
+                    return m.entity
+        if child.dep_ == "poss":
+            m = ctx.mention_of(child)
+            if m is not None and m.is_team:
+                return m.entity
+    return None
+
+
 def _destination(ctx: SentenceContext, trigger: Token | None) -> Entity | None:
     """The club a departing player goes to: "to Inter Milan", "for Ipswich"."""
     if trigger is None:
@@ -336,6 +351,11 @@ def _destination(ctx: SentenceContext, trigger: Token | None) -> Entity | None:
             )
             if m and m.is_team:
                 return m.entity
+    edge = trigger.right_edge.i + 1  # "the departures of Lukaku and Sanchez to Inter", parsed elsewhere
+    if edge + 1 < len(ctx.doc) and ctx.doc[edge].lower_ == "to":
+        m = ctx.mention_of(ctx.doc[edge + 1])
+        if m and m.is_team:
+            return m.entity
     return None
 
 
@@ -367,6 +387,11 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
                 )
             )
             continue
+        if stage == "bid" and trigger is not None:
+            bidder = _bidder(ctx, trigger)
+            if bidder is not None:  # "rejected an offer from Birmingham City for X": the rejecter sells
+                seller = buyer if buyer is not None and buyer.id != bidder.id else seller
+                buyer = bidder
         if buyer is None or (seller is not None and buyer.id == seller.id):
             continue
         if trigger is not None:
