@@ -43,6 +43,8 @@ WIN_WORDS = {
     "saw",
 }
 LOSS_WORDS = {
+    "eliminated",
+    "knocked",
     "defeat",
     "loss",
     "lost",
@@ -156,12 +158,29 @@ def _team_of_person(ctx: SentenceContext, person: Entity) -> Entity | None:
     return None
 
 
-def _opponent_after(ctx: SentenceContext, index: int) -> Mention | None:
+def _opponent_after(ctx: SentenceContext, index: int, reach: int = 6) -> Mention | None:
+    """The first team within `reach` tokens, not past a clause break."""
+    doc = ctx.doc
     for m in ctx.mentions:
         if m.start >= index and (m.is_team or m.entity.kind in ("club", "national_team")):
-            if m.start - index <= 6:
+            between = doc[index : m.start]
+            if m.start - index <= reach and not any(
+                t.text in (",", ";", "—", "--") or t.pos_ == "VERB" for t in between
+            ):
                 return m
     return None
+
+
+def _after_score(ctx: SentenceContext, tok) -> int:
+    """The index after a result word and a score that follows it ("won 2-0 at Bahia")."""
+    k = tok.i + 1
+    text = ctx.doc[k : min(k + 4, ctx.span.end)].text
+    m = SCORE.match(text)
+    if m:
+        end_char = ctx.doc[k].idx + m.end()
+        while k < ctx.span.end and ctx.doc[k].idx < end_char:
+            k += 1
+    return k
 
 
 def extract(ctx: SentenceContext) -> list[Draft]:
@@ -207,8 +226,11 @@ def extract(ctx: SentenceContext) -> list[Draft]:
                 opponent.is_team or opponent.entity.kind in ("club", "national_team")
             ):
                 opponent = None
+        after = _after_score(ctx, tok)
+        if after < span.end:
+            prep_tok = doc[after]
         if opponent is None and prep_tok is not None and prep_tok.lower_ in (WIN_PREPS | LOSS_PREPS | {"by"}):
-            opponent = _opponent_after(ctx, tok.i + 1)
+            opponent = _opponent_after(ctx, prep_tok.i + 1, reach=8)
         if opponent is None and prep_tok is not None:
             nxt = _opponent_after(ctx, tok.i + 1)
             if (
