@@ -1,0 +1,88 @@
+"""The story layer: where a story stands across reports, and who says so.
+
+Only `load.py` reads the store; everything else is pure functions over
+`StoryClaim` lists, shared by the CLI, the HTTP API and the web page:
+
+    with Store.open(db) as store:
+        story = story_of(store, "Carlo Ancelotti", as_of="2024-11-30")
+    story.to_dict(); brief(story); timeline(story_claims)
+
+Modules: `load` (claims about a name up to a date), `dedup` (independent
+voices: outlet citations and near-duplicate reports), `confidence` (the
+formula), `state` (the current state), `conflicts` (contradictions, changes,
+stale facts), `timeline`, `brief`, `track` (outlets' track record).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .brief import Sentence, brief, render
+from .load import StoryClaim, StoryInput, load_all, load_story
+from .state import Story, build_story, kind_of
+from .timeline import Event, timeline
+from .track import Outcome, OutletRecord, outlet_records, settle
+
+__all__ = [
+    "Event",
+    "Outcome",
+    "OutletRecord",
+    "Sentence",
+    "Story",
+    "StoryClaim",
+    "StoryInput",
+    "brief",
+    "build_story",
+    "kind_of",
+    "load_all",
+    "load_story",
+    "outlet_records",
+    "render",
+    "settle",
+    "story_of",
+    "timeline",
+    "track_record",
+]
+
+
+def story_of(store: Any, name: str, as_of: str | None = None) -> Story | None:
+    """The story of a person or club in `store` as of a date, or None when no claim names it.
+
+    For a coach, the claims about his club's job (candidates) are loaded too,
+    since they name the club rather than him.
+    """
+    from .dedup import assign_voices
+    from .load import about, on_or_before, report_meta, to_story_claims
+
+    inp = load_story(store, name, as_of)
+    if not inp.claims:
+        return None
+    related: list[StoryClaim] = []
+    if kind_of(inp.name, inp.claims) == "person":
+        clubs = {
+            c.claim.object
+            for c in inp.claims
+            if c.claim.type == "coach_of"
+            and c.claim.value in ("current", "interim")
+            and c.claim.object
+            and c.claim.subject == inp.name
+        }
+        for club in sorted(clubs):
+            rows = [r for r in store.claims(about=club, type="candidate_for") if about(r.claim, club)]
+            meta = report_meta(store, {r.claim.doc for r in rows})
+            more = [
+                c
+                for c in to_story_claims(rows, {d: m[0] for d, m in meta.items()})
+                if on_or_before(c, inp.as_of)
+            ]
+            texts = dict(inp.texts)
+            texts.update({d: m[1] or "" for d, m in meta.items()})
+            assign_voices(more, texts)
+            related += more
+    return build_story(inp, related)
+
+
+def track_record(store: Any, as_of: str | None = None) -> tuple[list[OutletRecord], list[Outcome]]:
+    """Every outlet's record of settled claims in the store, ranked, with the outcomes behind it."""
+    outcomes = settle(load_all(store, as_of))
+    return outlet_records(outcomes), outcomes

@@ -117,37 +117,59 @@ def canonical_name(query: str, claims: list[Claim]) -> str:
     return max(counts, key=lambda n: (counts[n], len(n)))
 
 
-def on_or_before(published: str | None, when: str | None, as_of: str | None) -> bool:
-    """Whether a report was out by `as_of` (a report without a date counts only when no date is asked)."""
+def on_or_before(c: StoryClaim, as_of: str | None) -> bool:
+    """Whether a claim's report was out by `as_of`; an undated report counts only when no date is asked.
+
+    A report without a publication date is placed by the claim's own date, if any.
+    """
     if as_of is None:
         return True
-    day = start_of(published) or start_of(when)
+    day = c.report_day
     limit = end_of(as_of)
     return day is not None and limit is not None and day <= limit
 
 
-def rows_to_story_claims(rows: list[Any], outlets: dict[str, str | None]) -> list[StoryClaim]:
-    """StoredClaim rows to StoryClaims, the claim's outlet falling back to its report's."""
-    out = []
-    for row in rows:
-        outlet = row.claim.outlet or outlets.get(row.claim.doc)
-        out.append(
-            StoryClaim(
-                claim=row.claim,
-                id=row.id,
-                published=row.published,
-                outlet=outlet,
-                title=row.title,
-                url=row.url,
+def report_meta(store: Any, docs: set[str] | None = None) -> dict[str, tuple[str | None, str | None]]:
+    """(outlet, text) of stored reports, in one read-only query (texts only for `docs`)."""
+    from sqlalchemy import select
+
+    from dugout.store.schema import articles as articles_t
+
+    with store.engine.connect() as conn:
+        if docs is None:
+            rows = conn.execute(select(articles_t.c.id, articles_t.c.outlet)).all()
+            return {r.id: (r.outlet, None) for r in rows}
+        out: dict[str, tuple[str | None, str | None]] = {}
+        wanted = sorted(docs)
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            query = select(articles_t.c.id, articles_t.c.outlet, articles_t.c.text).where(
+                articles_t.c.id.in_(chunk)
             )
+            for r in conn.execute(query):
+                out[r.id] = (r.outlet, r.text)
+        return out
+
+
+def to_story_claims(rows: list[Any], outlets: dict[str, str | None]) -> list[StoryClaim]:
+    """StoredClaim rows to StoryClaims, the claim's outlet falling back to its report's."""
+    return [
+        StoryClaim(
+            claim=row.claim,
+            id=row.id,
+            published=row.published,
+            outlet=row.claim.outlet or outlets.get(row.claim.doc),
+            title=row.title,
+            url=row.url,
         )
-    return out
+        for row in rows
+    ]
 
 
 def load_story(store: Any, query: str, as_of: str | None = None, with_track: bool = True) -> StoryInput:
     """The claims about `query` in `store`, published up to `as_of` (default: the newest report).
 
-    Returns an empty `StoryInput` (no claims) when nothing matches; the caller
+    Returns a `StoryInput` without claims when nothing matches; the caller
     decides how to say so. Texts of the reports involved are loaded for the
     near-duplicate check, and the outlets' track record (from every stored
     claim up to the same date) for the confidence.
@@ -156,28 +178,30 @@ def load_story(store: Any, query: str, as_of: str | None = None, with_track: boo
     from .track import outlet_records, settle
 
     rows = [r for r in store.claims(about=query) if about(r.claim, query)]
-    articles = {doc: store.article(doc) for doc in {r.claim.doc for r in rows}}
-    outlets = {doc: (a.outlet if a else None) for doc, a in articles.items()}
-    claims = [
-        c
-        for c in rows_to_story_claims(rows, outlets)
-        if on_or_before(c.published, c.claim.when if not c.published else None, as_of)
-    ]
+    meta = report_meta(store, {r.claim.doc for r in rows})
+    claims = [c for c in to_story_claims(rows, {d: m[0] for d, m in meta.items()}) if on_or_before(c, as_of)]
     if as_of is None:
         dated = [c.published for c in claims if c.published]
         as_of = max(dated) if dated else None
-    texts = {doc: a.text for doc, a in articles.items() if a is not None and doc in {c.doc for c in claims}}
+    docs = {c.doc for c in claims}
+    texts = {d: m[1] or "" for d, m in meta.items() if d in docs}
     assign_voices(claims, texts)
     name = canonical_name(query, [c.claim for c in claims])
     track: dict[str, Any] = {}
     if with_track and claims:
-        every = [r for r in store.claims() if on_or_before(r.published, r.claim.when, as_of)]
-        all_docs = {r.claim.doc for r in every}
-        all_outlets = dict(outlets)
-        for doc in all_docs - set(all_outlets):
-            a = store.article(doc)
-            all_outlets[doc] = a.outlet if a else None
-        every_claims = rows_to_story_claims(every, all_outlets)
-        assign_voices(every_claims, {})
-        track = {r.outlet: r for r in outlet_records(settle(every_claims))}
+        track = {r.outlet: r for r in outlet_records(settle(load_all(store, as_of)))}
     return StoryInput(query=query, name=name, as_of=as_of, claims=claims, texts=texts, track=track)
+
+
+def load_all(store: Any, as_of: str | None = None) -> list[StoryClaim]:
+    """Every stored claim published up to `as_of`, with voices (outlet citations; no text dedup).
+
+    Used for the outlets' track record, which needs the whole store; near-copy
+    folding is left to the story's bounded set of reports.
+    """
+    from .dedup import assign_voices
+
+    outlets = {d: m[0] for d, m in report_meta(store).items()}
+    claims = [c for c in to_story_claims(store.claims(), outlets) if on_or_before(c, as_of)]
+    assign_voices(claims, {})
+    return claims

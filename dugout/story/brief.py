@@ -1,0 +1,314 @@
+"""A short briefing in plain English, every sentence cited and traceable to its claims.
+
+Built from the `Story` with fixed templates (no language model): each
+`Sentence` keeps the ids of the claims it says, and renders its citations as
+"[ESPN, 2023-05-19]" so a journalist can check every line against its report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dates import month_name
+from .load import StoryClaim
+from .phrases import role_name
+from .state import Line, Story
+
+MAX_NAMES = 6
+
+
+@dataclass
+class Sentence:
+    """One sentence of the brief and the claims behind it."""
+
+    text: str
+    claims: list[StoryClaim] = field(default_factory=list)
+
+    @property
+    def citations(self) -> list[str]:
+        seen: list[str] = []
+        for c in sorted(self.claims, key=lambda c: (c.published or "9999", c.outlet or "")):
+            label = c.label()
+            if label not in seen:
+                seen.append(label)
+        return seen
+
+    @property
+    def claim_ids(self) -> list[int]:
+        return sorted({c.id for c in self.claims if c.id is not None})
+
+    def render(self) -> str:
+        cites = f" [{'; '.join(self.citations)}]" if self.citations else ""
+        text = self.text.rstrip(".")
+        return f"{text}{cites}."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.render(), "claim_ids": self.claim_ids, "citations": self.citations}
+
+
+def _surname(name: str) -> str:
+    return name.split()[-1] if " " in name else name
+
+
+def _names(items: list[str]) -> str:
+    items = list(dict.fromkeys(items))
+    if len(items) > MAX_NAMES:
+        items = items[:MAX_NAMES] + [f"{len(items) - MAX_NAMES} more"]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _when(c: StoryClaim) -> str:
+    return month_name(c.claim.when or c.published)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _on(value: str | None) -> str:
+    """ "on 6 November 2024" for a day, "in May 2023" for a month or year."""
+    text = month_name(value)
+    return f"on {text}" if text[:1].isdigit() and " " in text else f"in {text}"
+
+
+def _by_whom(c: StoryClaim) -> str:
+    attr = c.claim.attribution
+    if attr and attr.lower() in ("sources", "source"):
+        return f"sources told {c.outlet}" if c.outlet else "sources said"
+    if attr:
+        return f"{attr} reported"
+    return f"{c.outlet} reported" if c.outlet else "it was reported"
+
+
+STATUS_WORDS = {
+    "secure": "safe",
+    "at_risk": "at risk",
+    "extended": "extended",
+    "appointed": "new",
+    "dismissed": "gone: he was sacked",
+    "resigned": "gone: he resigned",
+}
+
+
+def _person(story: Story) -> list[Sentence]:
+    out: list[Sentence] = []
+    name, short = story.name, _surname(story.name)
+    current = [ln for ln in story.roles if ln.value in ("current", "interim")]
+    others = [ln for ln in story.roles if ln not in current and ln.value != "former"]
+    if current:
+        out.append(Sentence(f"{name} is {current[0].text}", current[0].claims))
+    for ln in others[:3]:
+        out.append(Sentence(f"{name} is {ln.text}", ln.claims))
+    stale_ids = {s.claim.id for s in story.stale}
+    for ln in story.contracts:
+        c = ln.claims[0]
+        if c.id in stale_ids:
+            s = next(s for s in story.stale if s.claim.id == c.id)
+            later = s.later[-1] if s.later else None
+            tail = (
+                f", yet reports still had him in post {_on(later.published)}: that end date is stale "
+                "and the current terms are unknown"
+                if later
+                else ", a date that has passed; the current terms are unknown"
+            )
+            out.append(
+                Sentence(
+                    f"{short}'s contract was reported to run until {month_name(c.claim.when)}{tail}",
+                    [c, *(s.later[-1:] if s.later else [])],
+                )
+            )
+        else:
+            out.append(Sentence(f"{short}'s contract runs until {month_name(c.claim.when)}", [c]))
+    for job in story.jobs:
+        word = STATUS_WORDS.get(job.status, job.status)
+        out.append(
+            Sentence(
+                f"{short}'s job at {job.club} looks {word} (confidence {job.confidence:.2f}, "
+                f"{len({c.voice for c in job.support})} independent outlet(s) for, "
+                f"{len({c.voice for c in job.against})} against)",
+                [],
+            )
+        )
+        for c in sorted(job.support, key=lambda c: c.published or "")[-3:]:
+            out.append(
+                Sentence(
+                    f"{_cap(_on(c.claim.when or c.published))}, {_by_whom(c)} "
+                    f"that {_status_clause(c, short)}",
+                    [c],
+                )
+            )
+        if job.against:
+            c = max(job.against, key=lambda c: c.published or "")
+            out.append(Sentence(f"But other reports say {_status_clause(c, short)}", job.against))
+    for ln in story.meetings:
+        c = ln.claims[0]
+        cl = c.claim
+        other = cl.object if cl.subject == name else cl.subject
+        if cl.polarity == "negated":
+            text = f"{_by_whom(c).capitalize()} there has been no contact between {short} and {other}"
+        elif cl.value == "held":
+            text = f"{other} met {short} {_on(cl.when or c.published)}, as {_by_whom(c)}"
+        else:
+            text = f"{other} was due to meet {short} ({_when(c)}), as {_by_whom(c)}"
+        out.append(Sentence(text, [c]))
+    for ln in story.linked_elsewhere:
+        c = ln.claims[0]
+        verb = {"offered": "has an offer from", "approached": "has been approached by"}.get(
+            c.claim.value or "", "has been linked with"
+        )
+        job = c.claim.object or "another club"
+        out.append(Sentence(f"{short} {verb} {job} ({_when(c)})", [c]))
+    out += _candidates(story, "possible successors named")
+    return out
+
+
+def _status_clause(c: StoryClaim, short: str) -> str:
+    v = c.claim.value
+    neg = c.claim.polarity == "negated"
+    if v == "secure":
+        return f"{short}'s job is {'not ' if neg else ''}safe"
+    if v == "at_risk":
+        return f"{short}'s job is {'not ' if neg else ''}at risk"
+    if v == "extended":
+        return f"{short} has extended his contract"
+    if v == "appointed":
+        return f"{short} has been appointed"
+    return f"{short} has {v}"
+
+
+def _candidates(story: Story, job: str) -> list[Sentence]:
+    if not story.candidates:
+        return []
+    out: list[Sentence] = []
+    # one sentence per report, so each names who that report put forward
+    by_doc: dict[str, list[StoryClaim]] = {}
+    for cand in story.candidates:
+        for c in cand.claims:
+            by_doc.setdefault(c.doc, []).append(c)
+    for claims in sorted(by_doc.values(), key=lambda cs: cs[0].published or ""):
+        c0 = claims[0]
+        stand_in = [c for c in claims if c.claim.modality == "conditional"]
+        named = [c for c in claims if c.claim.modality != "conditional"]
+        if named:
+            names = _names([c.claim.subject for c in named])
+            out.append(Sentence(f"{_cap(job)} {_on(c0.published)}: {names}", named))
+        if stand_in:
+            names = _names([c.claim.subject for c in stand_in]).replace(" and ", " or ")
+            out.append(
+                Sentence(
+                    f"If {c0.claim.object} had to act ({month_name(c0.published)}), "
+                    f"the stand-in would be {names}",
+                    stand_in,
+                )
+            )
+    top = story.candidates[0]
+    if len(top.outlets) > 1:
+        out.append(
+            Sentence(
+                f"{top.name} is the most widely named, by {len(top.outlets)} independent outlets",
+                top.claims,
+            )
+        )
+    for cand in story.candidates:
+        if cand.ruled_out:
+            out.append(Sentence(f"{cand.name} has been ruled out", cand.ruled_out))
+    return out
+
+
+def _club(story: Story) -> list[Sentence]:
+    out: list[Sentence] = []
+    name = story.name
+    coach = [ln for ln in story.roles if ln.value == "current"]
+    for ln in coach[:1]:
+        out.append(Sentence(f"{name}'s {ln.text.replace(': ', ' is ')}", ln.claims))
+    staff = [ln for ln in story.roles if ln.value not in ("current", "former", "incoming", "interim")]
+    for ln in staff[:3]:
+        role, _, who = ln.text.partition(": ")
+        out.append(Sentence(f"{who} is {role_name(role)}", ln.claims))
+    for job in story.jobs:
+        word = STATUS_WORDS.get(job.status, job.status)
+        out.append(
+            Sentence(
+                f"{job.person}'s job looks {word} (confidence {job.confidence:.2f})",
+                job.support + job.against,
+            )
+        )
+    signed = [ln for ln in story.transfers_in if ln.value in ("signed", "loan", "agreed")]
+    rumours = [ln for ln in story.transfers_in if ln not in signed]
+    for ln in signed:
+        out.append(Sentence(_transfer(ln, name), ln.claims))
+    if rumours:
+        out.append(
+            Sentence(
+                f"Targets: {_names([ln.text for ln in rumours])}",
+                [c for ln in rumours for c in ln.claims],
+            )
+        )
+    if story.transfers_out:
+        out.append(
+            Sentence(
+                f"Going out: {_names([ln.text for ln in story.transfers_out])}",
+                [c for ln in story.transfers_out for c in ln.claims],
+            )
+        )
+    for ln in story.needs:
+        when = ", ".join(dict.fromkeys(month_name(c.published) for c in ln.claims))
+        out.append(Sentence(f"{name} need a {ln.text} (reported {when})", ln.claims))
+    for ln in story.results[:4]:
+        out.append(Sentence(f"{name} {ln.text}{_result_date(ln.note)}", ln.claims))
+    out += _candidates(story, f"named for the {name} job")
+    return out
+
+
+def _result_date(note: str) -> str:
+    """ " on 17 May 2023" for a dated result, " (reported 19 May 2023)" for one placed by its report."""
+    if note.startswith("reported "):
+        return f" (reported {_on(note.removeprefix('reported ')).split(' ', 1)[1]})"
+    return f" {_on(note)}" if note else ""
+
+
+def _transfer(ln: Line, club: str) -> str:
+    player, _, rest = ln.text.partition(": ")
+    c = ln.claims[-1].claim
+    src = f" from {c.counterpart}" if c.counterpart else ""
+    modality = c.modality
+    if modality in ("expected", "possible", "conditional"):
+        verb = {"expected": "are expected to", "possible": "could", "conditional": "might"}[modality]
+        what = "take" if ln.value == "loan" else "sign"
+        return f"{club} {verb} {what} {player}{src}"
+    if ln.value == "loan":
+        return f"{player} is on loan at {club}{src}"
+    if ln.value == "agreed":
+        return f"{club} have agreed a deal for {player}{src}"
+    return f"{club} have signed {player}{src}"
+
+
+def brief(story: Story) -> list[Sentence]:
+    """The briefing's sentences, in reading order: who, status, people around, disputes, stale facts."""
+    out = _person(story) if story.kind == "person" else _club(story)
+    for con in story.contradictions[:4]:
+        if any(con.a in s.claims and con.b in s.claims for s in out):
+            continue
+        a, b = con.a, con.b
+        out.append(
+            Sentence(
+                f"Reports conflict ({con.reason.replace('within 0 days', 'in one report')}): "
+                f"{a.outlet} says {_quote(a)}, {b.outlet} says {_quote(b)}",
+                [a, b],
+            )
+        )
+    return [s for s in out if s.claims or "confidence" in s.text]
+
+
+def _quote(c: StoryClaim) -> str:
+    from .phrases import phrase
+
+    return phrase(c.claim)
+
+
+def render(story: Story) -> str:
+    """The brief as one paragraph per sentence."""
+    return "\n".join(s.render() for s in brief(story))

@@ -1,0 +1,577 @@
+"""Where the story stands: a person's or a club's current state, every line with its sources.
+
+`build_story(StoryInput)` is a pure function of the claims (and the outlets'
+track record) so the CLI, the HTTP API and the web page show the same story.
+The state is the newest report's word where reports simply moved on, with
+older and conflicting reports kept beside it rather than dropped.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from dugout.kb.names import fold, names_match
+
+from .confidence import confidence, explain, strength
+from .conflicts import RISK, SAFE, TERMINAL, Change, Contradiction, Stale, changes, contradictions, stale
+from .dates import days_between
+from .load import StoryClaim, StoryInput
+from .phrases import phrase
+
+STAGES = {"linked": 0, "shortlisted": 1, "approached": 2, "offered": 3}
+TRANSFER_STAGES = {"interest": 0, "bid": 1, "negotiating": 2, "agreed": 3, "loan": 4, "signed": 5}
+PERSON_TYPES = ("coach_of", "holds_role", "job_status", "contract_until", "candidate_for", "transfer")
+CLUB_SUBJECT_TYPES = ("squad_need", "match_result")
+
+
+def _key(c: StoryClaim) -> tuple:
+    return (c.report_day.isoformat() if c.report_day else "9999", c.id or 0)
+
+
+def _cites(claims: list[StoryClaim]) -> list[dict[str, Any]]:
+    return [c.cite() for c in sorted(claims, key=_key)]
+
+
+@dataclass
+class Line:
+    """One statement of the story ("head coach of Real Madrid") and the claims it rests on."""
+
+    section: str
+    text: str
+    claims: list[StoryClaim]
+    value: str | None = None
+    note: str = ""
+
+    @property
+    def voices(self) -> list[str]:
+        return sorted({c.voice or c.doc for c in self.claims if c.claim.polarity == "affirmed"})
+
+    @property
+    def latest(self) -> str | None:
+        dates = [c.published or c.claim.when for c in self.claims if c.published or c.claim.when]
+        return max(dates) if dates else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "section": self.section,
+            "text": self.text,
+            "value": self.value,
+            "note": self.note,
+            "independent_outlets": len(self.voices),
+            "sources": _cites(self.claims),
+        }
+
+
+@dataclass
+class JobStatus:
+    """A coach's job status at one club now, with a confidence and the reports for and against."""
+
+    person: str
+    club: str | None
+    status: str
+    confidence: float
+    support: list[StoryClaim]
+    against: list[StoryClaim]
+    explanation: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "person": self.person,
+            "club": self.club,
+            "status": self.status,
+            "confidence": self.confidence,
+            "for": _cites(self.support),
+            "against": _cites(self.against),
+            "explanation": self.explanation,
+        }
+
+
+@dataclass
+class Candidate:
+    """Someone named for a job, ranked by independent outlets and recency."""
+
+    name: str
+    job: str
+    stage: str
+    outlets: list[str]
+    latest: str | None
+    claims: list[StoryClaim]
+    ruled_out: list[StoryClaim] = field(default_factory=list)
+
+    @property
+    def conditional_only(self) -> bool:
+        return all(c.claim.modality == "conditional" for c in self.claims)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "job": self.job,
+            "stage": self.stage,
+            "independent_outlets": len(self.outlets),
+            "outlets": self.outlets,
+            "latest": self.latest,
+            "stand_in_only": self.conditional_only,
+            "sources": _cites(self.claims),
+            "ruled_out_by": _cites(self.ruled_out),
+        }
+
+
+@dataclass
+class Story:
+    """Everything the story layer says about one name as of one date."""
+
+    name: str
+    kind: str
+    as_of: str | None
+    roles: list[Line] = field(default_factory=list)
+    contracts: list[Line] = field(default_factory=list)
+    jobs: list[JobStatus] = field(default_factory=list)
+    meetings: list[Line] = field(default_factory=list)
+    linked_elsewhere: list[Line] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    transfers_in: list[Line] = field(default_factory=list)
+    transfers_out: list[Line] = field(default_factory=list)
+    needs: list[Line] = field(default_factory=list)
+    results: list[Line] = field(default_factory=list)
+    contradictions: list[Contradiction] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    stale: list[Stale] = field(default_factory=list)
+    reports: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        def lines(items: list[Any]) -> list[dict[str, Any]]:
+            return [i.to_dict() for i in items]
+
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "as_of": self.as_of,
+            "roles": lines(self.roles),
+            "contracts": lines(self.contracts),
+            "job_status": lines(self.jobs),
+            "meetings": lines(self.meetings),
+            "linked_elsewhere": lines(self.linked_elsewhere),
+            "candidates": lines(self.candidates),
+            "transfers_in": lines(self.transfers_in),
+            "transfers_out": lines(self.transfers_out),
+            "needs": lines(self.needs),
+            "results": lines(self.results),
+            "contradictions": lines(self.contradictions),
+            "changes": lines(self.changes),
+            "stale": lines(self.stale),
+            "reports": self.reports,
+        }
+
+
+def kind_of(name: str, claims: list[StoryClaim]) -> str:
+    """ "person" or "club" (a national team counts as a club), from the knowledge base or the claims."""
+    from .dedup import _kb
+
+    kb = _kb()
+    if kb is not None:
+        kinds = {e.kind for e in kb.lookup(name)}
+        if kinds == {"person"}:
+            return "person"
+        if kinds and kinds <= {"club", "national_team"}:
+            return "club"
+    person = club = 0
+    for c in claims:
+        cl = c.claim
+        if names_match(cl.subject, name):
+            if cl.type in PERSON_TYPES:
+                person += 1
+            elif cl.type in CLUB_SUBJECT_TYPES:
+                club += 1
+        if names_match(cl.object, name) and cl.type in PERSON_TYPES:
+            club += 1
+    return "person" if person >= club else "club"
+
+
+def _subject_is(c: StoryClaim, name: str) -> bool:
+    return names_match(c.claim.subject, name)
+
+
+def _object_is(c: StoryClaim, name: str | None) -> bool:
+    return name is not None and names_match(c.claim.object, name)
+
+
+def _group(claims: list[StoryClaim], key) -> dict[Any, list[StoryClaim]]:
+    groups: dict[Any, list[StoryClaim]] = defaultdict(list)
+    for c in claims:
+        groups[key(c)].append(c)
+    return groups
+
+
+def _latest_report(claims: list[StoryClaim]) -> list[StoryClaim]:
+    """The claims of the newest report among `claims`."""
+    newest = max(claims, key=_key)
+    return [c for c in claims if c.doc == newest.doc]
+
+
+def coaching_posts(claims: list[StoryClaim], person: str) -> list[Line]:
+    """A person's posts as the newest report on each states them; a later sacking ends a spell."""
+    lines = []
+    mine = [c for c in claims if _subject_is(c, person) and c.claim.type in ("coach_of", "holds_role")]
+    ends = [c for c in claims if _subject_is(c, person) and c.claim.type == "job_status"]
+    for (t, _obj, _role), group in _group(
+        mine,
+        lambda c: (c.claim.type, fold(c.claim.object), c.claim.value if c.claim.type == "holds_role" else ""),
+    ).items():
+        newest = _latest_report(group)
+        value = newest[0].claim.value
+        same = [c for c in group if c.claim.value == value and c.claim.polarity == "affirmed"]
+        note = ""
+        if t == "coach_of" and value in ("current", "interim"):
+            ended = [
+                e
+                for e in ends
+                if e.claim.value in TERMINAL
+                and _object_is(e, newest[0].claim.object)
+                and _key(e) >= _key(newest[0])
+            ]
+            if ended:
+                value = "former"
+                note = f"{ended[-1].claim.value} ({ended[-1].outlet}, {ended[-1].published})"
+                same = same + ended
+        c0 = newest[0].claim
+        text = (
+            {"current": "head coach", "former": "former coach", "incoming": "incoming coach"}.get(
+                value or "", value or ""
+            )
+            + f" of {c0.object}"
+            if t == "coach_of"
+            else f"{phrase(c0, qualify=False).split(' is ', 1)[-1]}"
+        )
+        lines.append(Line("role", text, same or newest, value, note))
+    order = {"current": 0, "interim": 1, "incoming": 2}
+    return sorted(lines, key=lambda ln: (order.get(ln.value or "", 3 if ln.section else 4), ln.text))
+
+
+def club_staff(claims: list[StoryClaim], club: str) -> list[Line]:
+    """Who coaches and runs a club, per the newest report on each person."""
+    lines = []
+    staff = [c for c in claims if _object_is(c, club) and c.claim.type in ("coach_of", "holds_role")]
+    for _k, group in _group(
+        staff,
+        lambda c: (
+            c.claim.type,
+            fold(c.claim.subject),
+            c.claim.value if c.claim.type == "holds_role" else "",
+        ),
+    ).items():
+        newest = _latest_report(group)
+        c0 = newest[0].claim
+        same = [c for c in group if c.claim.value == c0.value]
+        label = (
+            "head coach"
+            if c0.type == "coach_of" and c0.value == "current"
+            else (
+                f"{c0.value} coach"
+                if c0.type == "coach_of"
+                else phrase(c0, qualify=False).split(" is ", 1)[-1]
+            )
+        )
+        if c0.type == "holds_role":
+            label = label.replace(f" of {c0.object}", "")
+        lines.append(Line("staff", f"{label}: {c0.subject}", same, c0.value))
+    # two "current" head coaches cannot both be right: the best-sourced, newest one leads, others are disputed
+    heads = [ln for ln in lines if ln.value == "current" and ln.claims[0].claim.type == "coach_of"]
+    heads.sort(key=lambda ln: (len(ln.voices), ln.latest or ""), reverse=True)
+    for ln in heads[1:]:
+        ln.value = "disputed"
+        ln.note = f"also reported as head coach; {heads[0].text.split(': ', 1)[-1]} is better sourced"
+    order = {"current": 0, "interim": 1, "incoming": 2, "disputed": 3, "former": 9}
+    return sorted(lines, key=lambda ln: (order.get(ln.value or "", 5), ln.text))
+
+
+def job_statuses(
+    claims: list[StoryClaim], person: str, as_of: str | None, track: dict[str, Any]
+) -> list[JobStatus]:
+    """The person's job status at each club: the stronger side of the current spell, with confidence.
+
+    The spell starts after the last dismissal or resignation that a later
+    appointment or "still in charge" report follows; within it, `secure` /
+    `extended` / `appointed` stand together against `at_risk`, each side
+    weighed by the confidence formula. Claims of the losing side that are
+    older than 14 days before the newest winning claim are history (see
+    changes), not reports against.
+    """
+    mine = [c for c in claims if _subject_is(c, person) and c.claim.type == "job_status"]
+    posts = [
+        c
+        for c in claims
+        if _subject_is(c, person) and c.claim.type == "coach_of" and c.claim.value == "current"
+    ]
+    out = []
+    for club_key, group in _group(mine, lambda c: fold(c.claim.object)).items():
+        group.sort(key=_key)
+        club = next((c.claim.object for c in group if c.claim.object), None)
+        terminal = [c for c in group if c.claim.value in TERMINAL and c.claim.polarity == "affirmed"]
+        spell = group
+        if terminal:
+            last_end = terminal[-1]
+            after = [
+                c
+                for c in group + [p for p in posts if fold(p.claim.object) == club_key]
+                if _key(c) > _key(last_end)
+                and c.doc != last_end.doc
+                and (c.claim.type == "coach_of" or c.claim.value in (*SAFE, *RISK))
+            ]
+            if not after:
+                ends = [c for c in terminal if c.claim.value == last_end.claim.value]
+                against = [
+                    c
+                    for c in group
+                    if c.claim.value in (*SAFE, *RISK)
+                    and abs(days_between(c.report_day, last_end.report_day) or 0) <= 14
+                    and _key(c) >= _key(last_end)
+                ]
+                out.append(
+                    JobStatus(
+                        person,
+                        club,
+                        last_end.claim.value or "dismissed",
+                        confidence(ends, against, as_of, track),
+                        ends,
+                        against,
+                        explain(ends, against, as_of, track),
+                    )
+                )
+                continue
+            spell = [c for c in group if _key(c) > _key(last_end) and c.doc != last_end.doc]
+        safe = [c for c in spell if c.claim.value in SAFE and c.claim.polarity == "affirmed"]
+        safe += [c for c in spell if c.claim.value in RISK and c.claim.polarity == "negated"]
+        risk = [c for c in spell if c.claim.value in RISK and c.claim.polarity == "affirmed"]
+        risk += [c for c in spell if c.claim.value in SAFE and c.claim.polarity == "negated"]
+        if not safe and not risk:
+            continue
+        s_safe, s_risk = strength(safe, as_of, track), strength(risk, as_of, track)
+        newest_safe = max((_key(c) for c in safe), default=("0000", 0))
+        newest_risk = max((_key(c) for c in risk), default=("0000", 0))
+        win_safe = (s_safe, newest_safe) >= (s_risk, newest_risk)
+        support, other = (safe, risk) if win_safe else (risk, safe)
+        anchor = max(support, key=_key)
+        against = [c for c in other if (days_between(c.report_day, anchor.report_day) or 0) <= 14]
+        status = (
+            anchor.claim.value
+            if anchor.claim.polarity == "affirmed"
+            else ("secure" if win_safe else "at_risk")
+        )
+        out.append(
+            JobStatus(
+                person,
+                club,
+                status or "secure",
+                confidence(support, against, as_of, track),
+                support,
+                against,
+                explain(support, against, as_of, track),
+            )
+        )
+    return out
+
+
+def candidates(claims: list[StoryClaim], club: str, holder: str | None = None) -> list[Candidate]:
+    """People named for the club's job, ranked by independent outlets, then recency, then stage."""
+    named = [c for c in claims if c.claim.type == "candidate_for" and _object_is(c, club)]
+    out = []
+    for _k, group in _group(named, lambda c: fold(c.claim.subject)).items():
+        person = group[0].claim.subject
+        if holder and names_match(person, holder):
+            continue
+        yes = [c for c in group if c.claim.polarity == "affirmed"]
+        no = [c for c in group if c.claim.polarity == "negated"]
+        if not yes:
+            continue
+        stage = max((c.claim.value or "linked" for c in yes), key=lambda v: STAGES.get(v, 0))
+        voices = sorted({c.voice or c.doc for c in yes})
+        latest = max((c.published or c.claim.when or "" for c in yes), default="") or None
+        out.append(
+            Candidate(person, club, stage, voices, latest, sorted(yes, key=_key), sorted(no, key=_key))
+        )
+    return sorted(
+        out,
+        key=lambda c: (
+            -len(c.outlets),
+            -(int((c.latest or "0").replace("-", "")[:8].ljust(8, "0"))),
+            -STAGES.get(c.stage, 0),
+            c.name,
+        ),
+    )
+
+
+def transfers(claims: list[StoryClaim], club: str) -> tuple[list[Line], list[Line]]:
+    """Players coming in and going out, each at the furthest stage reported."""
+    ins, outs = [], []
+    moves = [c for c in claims if c.claim.type == "transfer"]
+    incoming = [c for c in moves if _object_is(c, club) and c.claim.value != "departure"]
+    leaving = [
+        c
+        for c in moves
+        if (_object_is(c, club) and c.claim.value == "departure")
+        or (c.claim.counterpart and names_match(c.claim.counterpart, club))
+    ]
+    for _k, group in _group(incoming, lambda c: fold(c.claim.subject)).items():
+        yes = [c for c in group if c.claim.polarity == "affirmed"] or group
+        stage = max((c.claim.value or "interest" for c in yes), key=lambda v: TRANSFER_STAGES.get(v, 0))
+        best = [c for c in yes if c.claim.value == stage]
+        c0 = max(best, key=_key).claim
+        text = f"{c0.subject}: {stage}" + (f" (from {c0.counterpart})" if c0.counterpart else "")
+        ins.append(Line("transfer_in", text, sorted(group, key=_key), stage))
+    for _k, group in _group(leaving, lambda c: fold(c.claim.subject)).items():
+        c0 = max(group, key=_key).claim
+        dest = "" if c0.value == "departure" else f" to {c0.object}"
+        text = f"{c0.subject}: {'leaving' if c0.value == 'departure' else c0.value}{dest}"
+        outs.append(Line("transfer_out", text, sorted(group, key=_key), c0.value))
+    rank = lambda ln: (-TRANSFER_STAGES.get(ln.value or "", 0), ln.text)  # noqa: E731
+    return sorted(ins, key=rank), sorted(outs, key=lambda ln: ln.text)
+
+
+def person_transfers(claims: list[StoryClaim], person: str) -> list[Line]:
+    """A player's own moves, by club and furthest stage."""
+    lines = []
+    mine = [c for c in claims if c.claim.type == "transfer" and _subject_is(c, person)]
+    for _k, group in _group(mine, lambda c: fold(c.claim.object)).items():
+        c0 = max(group, key=_key).claim
+        lines.append(Line("transfer", phrase(c0), sorted(group, key=_key), c0.value))
+    return lines
+
+
+def needs(claims: list[StoryClaim], club: str) -> list[Line]:
+    """Positions the club is said to need, each with every report that says so."""
+    mine = [c for c in claims if c.claim.type == "squad_need" and _subject_is(c, club)]
+    lines = []
+    for value, group in _group(mine, lambda c: c.claim.value).items():
+        group.sort(key=_key)
+        years = sorted({(c.published or c.claim.when or "")[:4] for c in group} - {""})
+        note = f"reported in {', '.join(years)}" if years else ""
+        lines.append(Line("need", value or "reinforcement", group, value, note))
+    return sorted(lines, key=lambda ln: (-len(ln.claims), ln.text))
+
+
+def _flip(score: str | None) -> str | None:
+    if not score or "-" not in score:
+        return score
+    a, b = score.split("-", 1)
+    return f"{b}-{a}"
+
+
+def results(claims: list[StoryClaim], club: str) -> list[Line]:
+    """Match results from the club's side ("lost 0-4 to Manchester City"), newest first."""
+    lines = []
+    games = [c for c in claims if c.claim.type == "match_result"]
+    seen: dict[tuple, Line] = {}
+    for c in games:
+        cl = c.claim
+        if _subject_is(c, club):
+            opp, score = cl.object, cl.value
+        elif _object_is(c, club):
+            opp, score = cl.subject, _flip(cl.value)
+        else:
+            continue
+        verb = "v"
+        if score and "-" in score:
+            a, b = (int(x) if x.strip().isdigit() else 0 for x in score.split("-", 1))
+            verb = "beat" if a > b else "lost to" if a < b else "drew with"
+        text = (
+            f"{verb} {opp}"
+            + (f" {score}" if score else "")
+            + (f" in the {cl.competition}" if cl.competition else "")
+        )
+        if verb == "v":
+            text = (
+                f"played {opp}"
+                + (f" in the {cl.competition}" if cl.competition else "")
+                + " (no score given)"
+            )
+        key = (fold(opp), score, c.date)
+        if key in seen:
+            seen[key].claims.append(c)
+            continue
+        line = Line("result", text, [c], score, note=(c.date or "") if c.dated else f"reported {c.date}")
+        seen[key] = line
+        lines.append(line)
+    return sorted(lines, key=lambda ln: ln.note.removeprefix("reported ") or "", reverse=True)
+
+
+def meetings(claims: list[StoryClaim], name: str) -> list[Line]:
+    """Meetings planned or held involving the name, oldest first."""
+    mine = [c for c in claims if c.claim.type == "meeting" and (_subject_is(c, name) or _object_is(c, name))]
+    return [
+        Line("meeting", phrase(c.claim), [c], c.claim.value, note=c.date or "")
+        for c in sorted(mine, key=_key)
+    ]
+
+
+def _reports(claims: list[StoryClaim]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for c in sorted(claims, key=_key):
+        seen.setdefault(
+            c.doc,
+            {
+                "doc": c.doc,
+                "outlet": c.outlet,
+                "published": c.published,
+                "title": c.title,
+                "url": c.url,
+                "voice": c.voice,
+            },
+        )
+    return list(seen.values())
+
+
+def build_story(inp: StoryInput, related: list[StoryClaim] | None = None) -> Story:
+    """The story of `inp.name` as of `inp.as_of`; `related` adds claims about the person's club(s)."""
+    claims = inp.claims
+    name = inp.name
+    kind = kind_of(name, claims)
+    story = Story(name=name, kind=kind, as_of=inp.as_of)
+    everything = claims + [c for c in related or [] if c.id not in {x.id for x in claims}]
+    if kind == "person":
+        story.roles = coaching_posts(claims, name)
+        story.jobs = job_statuses(claims, name, inp.as_of, inp.track)
+        clubs = [
+            ln.claims[0].claim.object
+            for ln in story.roles
+            if ln.section == "role"
+            and ln.value in ("current", "interim")
+            and ln.claims[0].claim.type == "coach_of"
+        ]
+        for club in clubs:
+            story.candidates += candidates(everything, club, holder=name)
+        story.linked_elsewhere = [
+            Line("linked", phrase(c.claim), [c], c.claim.value, note=c.date or "")
+            for c in sorted(claims, key=_key)
+            if c.claim.type == "candidate_for" and _subject_is(c, name)
+        ]
+        story.transfers_in = person_transfers(claims, name)
+    else:
+        story.roles = club_staff(claims, name)
+        coaches = [
+            ln.claims[0].claim.subject
+            for ln in story.roles
+            if ln.value == "current" and ln.claims[0].claim.type == "coach_of"
+        ]
+        for coach in coaches:
+            story.jobs += job_statuses(claims, coach, inp.as_of, inp.track)
+        story.candidates = candidates(claims, name, holder=coaches[0] if coaches else None)
+        story.transfers_in, story.transfers_out = transfers(claims, name)
+        story.needs = needs(claims, name)
+        story.results = results(claims, name)
+    story.contracts = [
+        Line("contract", f"contract with {c.claim.object} until {c.claim.when}", [c], c.claim.when)
+        for c in sorted(claims, key=_key)
+        if c.claim.type == "contract_until" and (kind == "person" and _subject_is(c, name))
+    ]
+    story.meetings = meetings(claims, name)
+    story.stale = stale(claims, inp.as_of)
+    stale_ids = {s.claim.id for s in story.stale}
+    for line in story.contracts:
+        if line.claims[0].id in stale_ids:
+            line.note = f"stale as of {inp.as_of}"
+    story.contradictions = contradictions(claims)
+    story.changes = changes(claims)
+    story.reports = _reports(claims)
+    return story
