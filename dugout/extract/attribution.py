@@ -115,7 +115,8 @@ def sentence_attribution(ctx: SentenceContext, carried: Attribution | None) -> A
         ):
             return Attribution("reports", "reports")
     if re.search(
-        r"\b(reportedly|it is understood|it is believed|rumou?red|reports (?:in|from|claim|suggest)|"
+        r"\b(reportedly|as (?:previously |first )?reported|as revealed|it is understood|it is believed|"
+        r"rumou?red|reports (?:in|from|claim|suggest)|"
         r"local media|according to reports)\b",
         lower,
     ):

@@ -35,6 +35,9 @@ class Draft:
     competition: str | None = None
     counterpart: Entity | None = None
     attributed: bool = True
+    cue_free: bool = False
+    """The construction already accounts for the cue words around it ("no plans to sack" is secure,
+    not an expected sacking), so the modality pass only applies attribution."""
     score: float = 0.8
     extra: dict = field(default_factory=dict)
 

@@ -210,7 +210,7 @@ def extract(ctx: SentenceContext) -> list[Draft]:
             continue
         if value == "secure":
             team_entity = coached_team(ctx, person) or team_entity
-            out.append(Draft("job_status", person.entity, team_entity, "secure", tok))
+            out.append(Draft("job_status", person.entity, team_entity, "secure", tok, cue_free=True))
             continue
         polarity = (
             "negated" if negated(tok) and value in ("dismissed", "extended", "appointed") else "affirmed"
@@ -291,7 +291,13 @@ def _pressure(ctx: SentenceContext, text: str) -> list[Draft]:
     if team is None:
         return out
     secure_hit = next((p for p in SECURE_PHRASES if p in text), None)
+    if secure_hit == "vote of confidence" and not re.search(
+        r"\b(given|handed|received|gave|got|offered|issued)\b[^.]{0,30}vote of confidence", text
+    ):
+        secure_hit = None  # "the dreaded public vote of confidence" is a comment, not a fact
     risk_hit = next((p for p in AT_RISK_PHRASES if p in text), None)
+    if risk_hit and re.search(re.escape(risk_hit) + r"\s+before\b|had been " + re.escape(risk_hit), text):
+        risk_hit = None  # pressure that is over ("has been under the cosh before") is no claim
     words = {t.lower_ for t in ctx.span}
     if secure_hit and (
         secure_hit.startswith("not")

@@ -90,17 +90,24 @@ EXPECTED_WORDS = {
 }
 
 
+VERB_MODIFIERS = {"aux", "auxpass", "neg", "advmod", "mark", "prt"}
+OTHER_CLAUSES = {"conj", "cc", "advcl", "ccomp", "relcl", "parataxis", "punct", "acl"}
+
+
 def clause_tokens(trigger: Token) -> list[Token]:
     """The trigger's own clause: its head chain up to the clause root, and their direct children."""
     tokens: list[Token] = []
     t = trigger
     for step in range(4):
         tokens.append(t)
-        tokens.extend(t.children)
+        governing_verb = step > 0 and t.pos_ in ("VERB", "AUX") and t.dep_ not in ("xcomp", "aux")
+        if governing_verb:
+            # the verb governing the trigger bounds its clause; only its own modifiers count
+            tokens.extend(c for c in t.children if c.dep_ in VERB_MODIFIERS)
+            break
+        tokens.extend(c for c in t.children if c.dep_ not in OTHER_CLAUSES)
         if t.dep_ in ("ROOT", "ccomp", "advcl", "relcl") or t.head is t:
             break
-        if step > 0 and t.pos_ in ("VERB", "AUX") and t.dep_ not in ("xcomp", "aux"):
-            break  # the verb governing the trigger bounds its clause
         t = t.head
     return tokens
 

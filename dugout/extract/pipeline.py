@@ -49,17 +49,42 @@ def _contexts(
     """Each sentence with its neighbours and the source it is attributed to (carried where it continues)."""
     out: list[tuple[SentenceContext, Attribution | None]] = []
     carried: Attribution | None = None
+    carried_here: Attribution | None = None
     previous = None
     for index, view in enumerate(resolved.sentences):
         ctx = SentenceContext(view, resolved, kb, index, previous)
         attribution = sentence_attribution(ctx, carried)
-        if attribution is None and carried is not None and carries_over(ctx):
-            attribution = carried
+        same_paragraph = previous is not None and previous.paragraph == view.paragraph
+        if (
+            attribution is None
+            and carried is not None
+            and (carries_over(ctx) or (same_paragraph and carried_here is not None))
+        ):
+            attribution = carried  # a paragraph relaying a source keeps relaying it
+        if attribution is None and index + 1 < len(resolved.sentences):
+            following = resolved.sentences[index + 1]
+            if following.paragraph == view.paragraph and _source_tag(following):
+                # "It is their priority for the January transfer window. (Marca)"
+                attribution = sentence_attribution(
+                    SentenceContext(following, resolved, kb, index + 1, view), None
+                )
         out.append((ctx, attribution))
         if attribution is not None:
             carried = attribution
+        carried_here = attribution
         previous = view
     return out
+
+
+def _source_tag(view) -> bool:
+    """A sentence that is only a source in brackets: "(Marca)"."""
+    text = view.text.strip()
+    return (
+        text.startswith("(")
+        and text.endswith(")")
+        and len(text) < 40
+        and any(m.kind == "outlet" for m in view.mentions)
+    )
 
 
 def claims_of(resolved: ResolvedArticle, kb: KnowledgeBase) -> list[Claim]:
@@ -94,9 +119,8 @@ def _finish(
 ) -> Claim | None:
     if draft.object is not None and draft.subject.id == draft.object.id:
         return None
-    modality = weakest(
-        draft.modality, cue_modality(ctx, draft.trigger) if draft.type not in BACKGROUND else "fact"
-    )
+    cues = draft.type not in BACKGROUND and not draft.cue_free
+    modality = weakest(draft.modality, cue_modality(ctx, draft.trigger) if cues else "fact")
     source = None
     if attribution is not None and draft.attributed and draft.type not in BACKGROUND:
         source = attribution.source

@@ -318,7 +318,11 @@ def _apposition(ctx: SentenceContext, person: Mention) -> list[Draft]:
             for who in covered:
                 out.append(Draft("coach_of", who.entity, team, value, window[title_pos], attributed=False))
                 if sacked:
-                    out.append(Draft("job_status", who.entity, team, "dismissed", window[title_pos]))
+                    out.append(
+                        Draft(
+                            "job_status", who.entity, team, "dismissed", window[title_pos], attributed=False
+                        )
+                    )  # a past sacking told as background
     # "X, who is set to take over at Chelsea"
     if words[:1] == ["who"]:
         text = " ".join(words)
