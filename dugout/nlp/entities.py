@@ -154,6 +154,40 @@ FOCUS_NOUNS = {"club", "giants", "side", "team", "outfit", "hosts", "visitors", 
 PERSON_LABELS = {"PERSON"}
 NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "FAC", "WORK_OF_ART", "LOC", "PRODUCT", "EVENT"}
 FUZZY_THRESHOLD = 88
+NON_PERSON_NOUNS = {
+    "league",
+    "leagues",
+    "cup",
+    "cups",
+    "stadium",
+    "park",
+    "arena",
+    "trophy",
+    "award",
+    "awards",
+    "championship",
+    "club",
+    "academy",
+    "ground",
+    "road",
+    "lane",
+    "street",
+    "city",
+    "united",
+}
+PLAYER_MOVE_WORDS = {
+    "loan",
+    "leave",
+    "sign",
+    "signing",
+    "transfer",
+    "move",
+    "deal",
+    "bid",
+    "fee",
+    "join",
+    "release",
+}
 ROLE_ADJECTIVES = {
     "sporting",
     "technical",
@@ -612,6 +646,14 @@ class Resolver:
             "score",
         }:
             return True
+        # A name that is no club and no place, in a sentence about moving players, is a player.
+        if 2 <= len(span) <= 3 and any(t.lemma_.lower() in PLAYER_MOVE_WORDS for t in span.sent):
+            singular = span.text[:-1] if span.text.endswith("s") else span.text
+            return not (
+                any(self.kb.lookup(t.text) for t in span)
+                or self.kb.lookup(singular)
+                or any(t.lower_ in NON_PERSON_NOUNS for t in span)
+            )
         return _model_says_person(span.text)
 
     def _is_first_name(self, word: str) -> bool:
