@@ -342,18 +342,19 @@ def _add_outcomes(conn) -> None:
     conn.execute(text("INSERT INTO outcomes (id, claim, verdict) VALUES (1, 1, 'right')"))
 
 
-def test_v1_database_is_upgraded_by_a_later_step(db_url: str) -> None:
-    with Store.open(db_url) as v1:
-        assert v1.schema_version() == 1
-        assert v1.add_report(espn(), espn_claims())
-    later = (*MIGRATIONS, Migration(2, "outcomes table", _add_outcomes))
-    with Store.open(db_url, migrations=later) as v2:
-        assert v2.schema_version() == 2
-        assert v2.counts() == {"articles": 1, "claims": 2}
-        with v2.engine.connect() as conn:
+def test_database_is_upgraded_by_a_later_step(db_url: str) -> None:
+    current = latest_version()
+    with Store.open(db_url) as old:
+        assert old.schema_version() == current
+        assert old.add_report(espn(), espn_claims())
+    later = (*MIGRATIONS, Migration(current + 1, "outcomes table", _add_outcomes))
+    with Store.open(db_url, migrations=later) as new:
+        assert new.schema_version() == current + 1
+        assert new.counts() == {"articles": 1, "claims": 2}
+        with new.engine.connect() as conn:
             assert conn.execute(text("SELECT verdict FROM outcomes")).scalar() == "right"
     with Store.open(db_url, migrations=later) as again:  # applied once, not twice
-        assert again.schema_version() == 2
+        assert again.schema_version() == current + 1
 
 
 def test_a_failing_step_changes_nothing(db_url: str) -> None:
@@ -364,9 +365,9 @@ def test_a_failing_step_changes_nothing(db_url: str) -> None:
     with Store.open(db_url):
         pass
     with pytest.raises(RuntimeError, match="step failed"):
-        Store.open(db_url, migrations=(*MIGRATIONS, Migration(2, "broken", broken)))
+        Store.open(db_url, migrations=(*MIGRATIONS, Migration(latest_version() + 1, "broken", broken)))
     with Store.open(db_url) as store:
-        assert store.schema_version() == 1
+        assert store.schema_version() == latest_version()
         with store.engine.connect() as conn:
             assert not inspect(conn).has_table("half_done")
 
@@ -386,7 +387,7 @@ def test_newer_database_is_refused(db_url: str) -> None:
 
 def test_migration_versions_must_be_consecutive(db_url: str) -> None:
     with pytest.raises(ValueError, match="in order"):
-        Store.open(db_url, migrations=(*MIGRATIONS, Migration(3, "gap", _add_outcomes)))
+        Store.open(db_url, migrations=(*MIGRATIONS, Migration(latest_version() + 2, "gap", _add_outcomes)))
 
 
 # -- SQLite specifics ----------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     inspect,
     select,
     text,
@@ -112,7 +113,92 @@ def _v1_initial(conn: Connection) -> None:
     md.create_all(conn)
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "meta, articles and claims tables", _v1_initial),)
+def _v2_entities(conn: Connection) -> None:
+    """Version 2: entities with stable ids, the claims' party ids, and the surface forms seen.
+
+    Adds `claims.subject_id` / `claims.object_id` (indexed), the `entities` and
+    `mentions` tables, then backfills them from the claims already stored, with
+    the same rules `Store.add_report` applies to new reports (`store/entities.py`).
+    """
+    from dugout.store.entities import report_entities, write_report_entities
+
+    for column in ("subject_id", "object_id"):
+        conn.execute(text(f"ALTER TABLE claims ADD COLUMN {column} VARCHAR(255)"))
+        conn.execute(text(f"CREATE INDEX ix_claims_{column} ON claims ({column})"))
+    md = MetaData()
+    articles = Table(
+        "articles", md, Column("id", String(255), primary_key=True), Column("published", String(32))
+    )
+    claims = Table(
+        "claims",
+        md,
+        Column("id", Integer, primary_key=True),
+        Column("doc", String(255)),
+        Column("type", String(32)),
+        Column("subject", Text),
+        Column("object", Text),
+        Column("evidence", Text),
+        Column("counterpart", Text),
+        Column("extra", JSON),
+        Column("subject_id", String(255)),
+        Column("object_id", String(255)),
+    )
+    entities = Table(
+        "entities",
+        md,
+        Column("id", String(255), primary_key=True),
+        Column("name", Text, nullable=False),
+        Column("kind", String(32), nullable=False),
+        Column("known", Boolean, nullable=False, default=False),
+        Column("first_seen", String(32)),
+        Column("last_seen", String(32)),
+        Column("name_folded", Text, nullable=False),
+        Index("ix_entities_name_folded", "name_folded"),
+        Index("ix_entities_kind", "kind"),
+    )
+    mentions = Table(
+        "mentions",
+        md,
+        Column("entity_id", String(255), ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True),
+        Column("doc", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+        Column("surface", String(255), primary_key=True),
+        Column("surface_folded", Text, nullable=False),
+        Index("ix_mentions_doc", "doc"),
+        Index("ix_mentions_surface_folded", "surface_folded"),
+    )
+    md.create_all(conn, tables=[entities, mentions])
+
+    rows = conn.execute(
+        select(claims, articles.c.published)
+        .join(articles, claims.c.doc == articles.c.id)
+        .order_by(claims.c.doc, claims.c.id)
+    ).all()
+    if not rows:
+        return
+    from dugout.kb.index import load_kb
+
+    kb = load_kb()
+    by_doc: dict[str, list] = {}
+    for row in rows:
+        by_doc.setdefault(row.doc, []).append(row)
+    for doc, doc_rows in by_doc.items():
+        found = report_entities(doc_rows, kb)
+        conn.execute(
+            update(claims)
+            .where(claims.c.id == bindparam("claim_id"))
+            .values(subject_id=bindparam("sid"), object_id=bindparam("oid")),
+            [
+                {"claim_id": row.id, "sid": sid, "oid": oid}
+                for row, (sid, oid) in zip(doc_rows, found.claim_ids, strict=True)
+            ],
+        )
+        write_report_entities(conn, entities, mentions, doc, doc_rows[0].published, found)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "meta, articles and claims tables", _v1_initial),
+    Migration(2, "entities, mentions, and the claims' subject and object ids", _v2_entities),
+)
 
 
 def latest_version(migrations: Sequence[Migration] = MIGRATIONS) -> int:

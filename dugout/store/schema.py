@@ -76,9 +76,44 @@ claims = Table(
     Column("extra", JSON),
     Column("subject_folded", Text, nullable=False),
     Column("object_folded", Text),
+    # Version 2: the knowledge-base ids of the two parties ("person:carlo-ancelotti").
+    Column("subject_id", String(255)),
+    Column("object_id", String(255)),
     Index("ix_claims_subject_folded", "subject_folded"),
     Index("ix_claims_object_folded", "object_folded"),
     Index("ix_claims_type", "type"),
     Index("ix_claims_outlet", "outlet"),
     Index("ix_claims_doc", "doc"),
+    Index("ix_claims_subject_id", "subject_id"),
+    Index("ix_claims_object_id", "object_id"),
+)
+
+# Version 2: every person, club, national team ... that a stored claim names, under the
+# knowledge base's stable id; `known` is False for entities met only in text.
+# first_seen / last_seen are the publication dates of the earliest and latest report naming it.
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(255), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("known", Boolean, nullable=False, default=False),
+    Column("first_seen", String(32)),
+    Column("last_seen", String(32)),
+    Column("name_folded", Text, nullable=False),
+    Index("ix_entities_name_folded", "name_folded"),
+    Index("ix_entities_kind", "kind"),
+)
+
+# Version 2: how each report wrote an entity's name ("Ancelotti", "Los Blancos"): one row per
+# entity, report and surface form; surface "" when the report names it only through a claim.
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("entity_id", String(255), ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True),
+    Column("doc", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("surface", String(255), primary_key=True),
+    Column("surface_folded", Text, nullable=False),
+    Index("ix_mentions_doc", "doc"),
+    Index("ix_mentions_surface_folded", "surface_folded"),
 )

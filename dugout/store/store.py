@@ -31,6 +31,8 @@ from .errors import StoreError
 from .migrations import MIGRATIONS, Migration, current_version, migrate
 from .schema import articles as articles_t
 from .schema import claims as claims_t
+from .schema import entities as entities_t
+from .schema import mentions as mentions_t
 from .urls import resolve_db_url
 
 
@@ -207,11 +209,22 @@ class Store:
             raise ValueError(f"claims of report {article.id!r} name another doc: {wrong[0]!r}")
         if self.find_duplicate(article) is not None:
             return False
+        from dugout.kb.index import load_kb
+
+        from .entities import report_entities, write_report_entities
+
+        found = report_entities(claims, load_kb())
+        rows = [
+            {**_claim_row(c), "subject_id": sid, "object_id": oid}
+            for c, (sid, oid) in zip(claims, found.claim_ids, strict=True)
+        ]
         try:
             with self.engine.begin() as conn:
+                # The article row first: on SQLite it takes the write lock before anything is read.
                 conn.execute(articles_t.insert(), _article_row(article))
-                if claims:
-                    conn.execute(claims_t.insert(), [_claim_row(c) for c in claims])
+                if rows:
+                    conn.execute(claims_t.insert(), rows)
+                write_report_entities(conn, entities_t, mentions_t, article.id, article.published, found)
         except IntegrityError as error:
             if self.find_duplicate(article) is not None:
                 return False  # another writer stored it between our check and our insert
@@ -301,6 +314,106 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(select(claims_t).where(claims_t.c.doc == doc).order_by(claims_t.c.id))
             return [_claim_from_row(row) for row in rows]
+
+    # -- entities ------------------------------------------------------------------------------
+
+    def find_entities(self, query: str) -> list[dict[str, Any]]:
+        """Entities a name or id may stand for, best match first.
+
+        An id ("person:carlo-ancelotti") finds that entity; a name finds the entities of that
+        exact name (folded), else those written that way in a report ("Los Blancos"), else those
+        whose name holds every word of it ("Ancelotti" finds "Carlo Ancelotti").
+        """
+        folded = normalized_text(query)
+        c = entities_t.c
+        with self.engine.connect() as conn:
+            if ":" in query:
+                rows = conn.execute(select(entities_t).where(c.id == query.strip())).all()
+                if rows:
+                    return [self._entity_dict(conn, r) for r in rows]
+            if not folded:
+                return []
+            rows = conn.execute(select(entities_t).where(c.name_folded == folded)).all()
+            if not rows:
+                seen = select(mentions_t.c.entity_id).where(mentions_t.c.surface_folded == folded)
+                rows = conn.execute(select(entities_t).where(c.id.in_(seen))).all()
+            if not rows:
+                rows = conn.execute(
+                    select(entities_t).where(_name_matches(c.name_folded, folded.split()))
+                ).all()
+            found = [self._entity_dict(conn, r) for r in rows]
+        return sorted(found, key=lambda e: (-len(e["reports"]), e["name"], e["id"]))
+
+    def entity(self, name_or_id: str) -> dict[str, Any] | None:
+        """One entity by id or name, with its surface forms and reports; None if none or several match.
+
+        The dict: id, name, kind, known, first_seen, last_seen, surface_forms (as reports wrote
+        it), reports (doc, published, outlet, title, url, oldest first), claims (how many).
+        """
+        found = self.find_entities(name_or_id)
+        return found[0] if len(found) == 1 else None
+
+    def entity_claims(self, entity_id: str) -> list[StoredClaim]:
+        """The stored claims with this entity as subject or object, oldest report first."""
+        query = (
+            select(
+                claims_t,
+                articles_t.c.published.label("article_published"),
+                articles_t.c.title.label("article_title"),
+                articles_t.c.url.label("article_url"),
+            )
+            .join(articles_t, claims_t.c.doc == articles_t.c.id)
+            .where(or_(claims_t.c.subject_id == entity_id, claims_t.c.object_id == entity_id))
+            .order_by(articles_t.c.published.asc().nulls_last(), claims_t.c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            StoredClaim(
+                claim=_claim_from_row(row),
+                published=row.article_published,
+                title=row.article_title,
+                url=row.article_url,
+                id=row.id,
+            )
+            for row in rows
+        ]
+
+    def _entity_dict(self, conn: Any, row: Any) -> dict[str, Any]:
+        surfaces = conn.execute(
+            select(mentions_t.c.surface, mentions_t.c.doc).where(mentions_t.c.entity_id == row.id)
+        ).all()
+        docs = {doc for _s, doc in surfaces}
+        reports = conn.execute(
+            select(
+                articles_t.c.id,
+                articles_t.c.published,
+                articles_t.c.outlet,
+                articles_t.c.title,
+                articles_t.c.url,
+            )
+            .where(articles_t.c.id.in_(docs))
+            .order_by(articles_t.c.published.asc().nulls_last(), articles_t.c.id)
+        ).all()
+        n_claims = conn.execute(
+            select(func.count())
+            .select_from(claims_t)
+            .where(or_(claims_t.c.subject_id == row.id, claims_t.c.object_id == row.id))
+        ).scalar_one()
+        return {
+            "id": row.id,
+            "name": row.name,
+            "kind": row.kind,
+            "known": bool(row.known),
+            "first_seen": row.first_seen,
+            "last_seen": row.last_seen,
+            "surface_forms": sorted({s for s, _d in surfaces if s}),
+            "reports": [
+                {"doc": r.id, "published": r.published, "outlet": r.outlet, "title": r.title, "url": r.url}
+                for r in reports
+            ],
+            "claims": int(n_claims),
+        }
 
     def counts(self) -> dict[str, int]:
         """How many reports and claims are stored."""
