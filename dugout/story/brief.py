@@ -70,6 +70,8 @@ def _cap(text: str) -> str:
 
 def _on(value: str | None) -> str:
     """ "on 6 November 2024" for a day, "in May 2023" for a month or year."""
+    if not value:
+        return "at an unknown date"
     text = month_name(value)
     return f"on {text}" if text[:1].isdigit() and " " in text else f"in {text}"
 
@@ -296,7 +298,7 @@ def brief(story: Story) -> list[Sentence]:
         out.append(
             Sentence(
                 f"Reports conflict ({con.reason.replace('within 0 days', 'in one report')}): "
-                f"{a.outlet} says {_quote(a)}, {b.outlet} says {_quote(b)}",
+                f"{a.outlet or 'one report'} says {_quote(a)}, {b.outlet or 'another'} says {_quote(b)}",
                 [a, b],
             )
         )
