@@ -231,3 +231,15 @@ def test_one_claim_per_key(claims_by_doc) -> None:
     for claims in claims_by_doc.values():
         keys = [_match_key(c) for c in claims]
         assert len(keys) == len(set(keys))
+
+
+def test_outlet_inferred_for_plain_text(shared_dir: Path) -> None:
+    """Plain text carries no outlet: "sources told ESPN" and an outlet's own tweet signature give it."""
+    from dugout.extract.attribution import infer_outlet
+    from dugout.kb.index import load_kb
+
+    kb = load_kb()
+    seeds = shared_dir / "seeds"
+    assert infer_outlet((seeds / f"{ESPN}.txt").read_text(encoding="utf-8"), kb) == "ESPN"
+    assert infer_outlet((seeds / f"{FE}.txt").read_text(encoding="utf-8"), kb) == "Football España"
+    assert infer_outlet("Chelsea beat Arsenal 2-0 on Sunday.", kb) is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from dugout.extract import candidates, jobs, matches, meetings, roles, transfers
-from dugout.extract.attribution import Attribution, carries_over, sentence_attribution
+from dugout.extract.attribution import Attribution, carries_over, infer_outlet, sentence_attribution
 from dugout.extract.context import Draft, SentenceContext
 from dugout.extract.modality import cue_modality
 from dugout.kb.index import KnowledgeBase, load_kb
@@ -210,6 +210,8 @@ class Extractor:
         skipped, so one odd page never stops a batch of thousands; without `on_error` it raises."""
         for parsed in parse_articles(articles):
             try:
+                if not parsed.article.outlet:
+                    parsed.article.outlet = infer_outlet(parsed.article.text, self.kb)
                 resolved = self.resolver.resolve(parsed)
                 claims = claims_of(resolved, self.kb)
             except Exception as e:  # noqa: BLE001 - reported per report, the batch goes on
