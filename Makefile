@@ -17,10 +17,12 @@ $(STAMP): requirements.lock requirements-model.txt pyproject.toml
 
 setup: $(STAMP)
 
-## Set everything up, then read the seed reports into ./dugout.db and show what was found.
+## Set everything up, then read the seed reports into ./demo.db and show what was found.
 demo: $(STAMP)
+	rm -f demo.db
 	$(BIN)/dugout ingest $(SEEDS) --db demo.db
 	$(BIN)/dugout claims --db demo.db
+	$(BIN)/dugout brief "Carlo Ancelotti" --db demo.db
 
 ## Run the test suite (PostgreSQL on 127.0.0.1:5432 is used; CI=true makes missing services fail).
 test: $(STAMP)
