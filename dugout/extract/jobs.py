@@ -338,11 +338,67 @@ CONTRACT_END = re.compile(
 )
 
 
+LENGTH_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "1": 1,
+    "2": 2,
+    "3": 3,
+    "4": 4,
+    "5": 5,
+    "6": 6,
+    "18-month": 0,
+}
+DEAL_LENGTH = re.compile(
+    r"\b(one|two|three|four|five|six|[1-6])[- ]year\s+(?:deal|contract|extension|agreement)\b", re.IGNORECASE
+)
+
+
+def _deal_length(ctx: SentenceContext) -> list[Draft]:
+    """ "has signed a three-year deal", "the signing of X on a three-year deal": a contract's end
+    is the report's year plus its length."""
+    m = DEAL_LENGTH.search(ctx.span.text)
+    if not m:
+        return []
+    people = [p for p in ctx.people() if not described_as_coach(ctx, p) or "coach" in ctx.span.text.lower()]
+    if not people:
+        return []
+    deal_tok = next(
+        (
+            t
+            for t in ctx.span
+            if t.lower_ in ("deal", "contract", "extension", "agreement")
+            and t.idx - ctx.span.start_char >= m.start()
+        ),
+        None,
+    )
+    person = None
+    if deal_tok is not None:
+        verb = deal_tok.head if deal_tok.head.pos_ in ("VERB", "AUX") else deal_tok.head.head
+        person = ctx.mention_of(verb_subject(verb)) if verb is not None else None
+        if person is not None and person.kind != "person":
+            person = None
+    person = person or people[0]
+    team = _team_fallback(ctx, person, None)
+    if team is None:
+        return []
+    published = ctx.article.article.published
+    years = LENGTH_WORDS.get(m.group(1).lower(), 0)
+    when = str(int(published[:4]) + years) if published and years else None
+    return [
+        Draft("contract_until", person.entity, team, None, deal_tok, when=when, attributed=False, score=0.6)
+    ]
+
+
 def extract_contract(ctx: SentenceContext) -> list[Draft]:
     out: list[Draft] = []
     m = CONTRACT_END.search(ctx.span.text)
     if not m:
-        return out
+        return _deal_length(ctx)
     when = resolve_expression(m.group(1), ctx.article.article.published, future=True)
     if when and len(when) == 4 and "summer" not in m.group(1).lower() and "season" not in m.group(1).lower():
         when = when  # a bare year stays a year

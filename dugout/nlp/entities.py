@@ -588,8 +588,16 @@ class Resolver:
         before = span.doc[span.start - 1] if span.start > 0 else None
         titled = before is not None and before.lower_ in PERSON_TITLES
         clubish = any(w in CLUBISH_WORDS for w in words)
-        if len(words) > 1 and (span[-1].text in CLUB_SUFFIX_TAGS or span[0].text in CLUB_PREFIX_TAGS):
+        if len(span) > 1 and (span[-1].text in CLUB_SUFFIX_TAGS or span[0].text in CLUB_PREFIX_TAGS):
             label = "CLUB"  # "Jamshedpur FC" is a club whatever the model says
+        if label == "CLUB":
+            known = [e for e in self.kb.lookup(span.text) if e.kind == "club"]
+            if known:
+                return known[0], "club"
+            cid = entity_id("club", span.text)
+            if cid not in local:
+                local[cid] = Entity(id=cid, name=span.text, kind="club", known=False)
+            return local[cid], "club"
         if len(words) == 1:
             pid = full_people.get(words) or full_people.get(("first",) + words)
             if pid:
@@ -838,12 +846,12 @@ def club_forms(doc, covered: set[int]) -> list[tuple[int, int]]:
             found.append((i, j))
             i = j
             continue
-        if tok.text[:1].isupper() and tok.pos_ == "PROPN" and tok.text not in CLUB_SUFFIX_TAGS:
+        if tok.text[:1].isupper() and tok.is_alpha and tok.text not in CLUB_SUFFIX_TAGS:
             j = i
             while (
                 j < n
                 and doc[j].text[:1].isupper()
-                and doc[j].pos_ == "PROPN"
+                and doc[j].is_alpha
                 and doc[j].text not in CLUB_SUFFIX_TAGS
                 and j not in covered
                 and j - i < 3
