@@ -216,6 +216,22 @@ def extract(ctx: SentenceContext) -> list[Draft]:
     drafts: list[Draft] = []
     people = ctx.people()
     for person in people:
+        if person.via == "title":  # "The former Republic of Ireland manager" standing for him
+            team = next((m for m in ctx.teams() if person.start <= m.start < person.end), None)
+            if team is not None:
+                past = any(ctx.doc[k].lower_ in PAST_MARKS for k in range(person.start, team.start))
+                drafts.append(
+                    Draft(
+                        "coach_of",
+                        person.entity,
+                        team.entity,
+                        "former" if past else "current",
+                        ctx.doc[person.end - 1],
+                        attributed=False,
+                        score=0.7,
+                    )
+                )
+            continue
         found = _role_before(ctx, person)
         if found:
             family, value, title_index, marks = found

@@ -679,6 +679,9 @@ class Resolver:
         """'the Italian', 'the club', 'the Spanish giants', 'he' resolved to the entity in focus."""
         seen_people: list[Entity] = []
         club_counts: Counter[str] = Counter()
+        person_counts: Counter[str] = Counter(
+            m.entity.id for v in resolved.sentences for m in v.mentions if m.kind == "person"
+        )
         previous_people: list[Entity] = []
         for view in resolved.sentences:
             doc = view.span.doc
@@ -745,6 +748,10 @@ class Resolver:
                                 )
                             )
                             continue
+                coach = self._unnamed_coach(resolved, view, tok, person_counts)
+                if coach is not None:
+                    added.append(coach)
+                    continue
                 if prev is not None and prev.lower_ == "the" and tok.lower_ == "club" and club_counts:
                     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
                     if nxt is None or nxt.pos_ != "PROPN":
@@ -776,6 +783,35 @@ class Resolver:
                 seen_people.append(p)
             if people_here:
                 previous_people = people_here
+
+    def _unnamed_coach(
+        self, resolved: ResolvedArticle, view: SentenceView, tok: Token, person_counts: Counter[str]
+    ) -> Mention | None:
+        """ "The United boss said ...", "The former Republic of Ireland manager was asked ...": a title
+        with a team and no name stands for the coach the report is about — the most mentioned person
+        whom the knowledge base or the report makes a coach of that team."""
+        if tok.lower_ not in ("boss", "manager", "coach") or tok.i + 1 >= len(view.span.doc):
+            return None
+        doc = view.span.doc
+        if doc[tok.i + 1].pos_ == "PROPN":
+            return None  # "the United boss Louis van Gaal" names him
+        team = next((m for m in view.mentions if m.is_team and m.end in (tok.i, tok.i - 1)), None)
+        if team is None:
+            return None
+        k = team.start - 1
+        while k >= view.span.start and doc[k].lower_ in ("former", "ex", "then", "current", "new"):
+            k -= 1
+        if k < view.span.start or doc[k].lower_ != "the":
+            return None
+        for person_id, _ in person_counts.most_common():
+            roles = self.kb.roles_of.get(person_id, [])
+            if any(
+                r.organisation == team.entity.id and r.role in ("head_coach", "interim_coach") for r in roles
+            ):
+                person = resolved.entities.get(person_id) or self.kb.entities.get(person_id)
+                if person is not None:
+                    return Mention(k, tok.i + 1, doc[k : tok.i + 1].text, person, "person", via="title")
+        return None
 
     def _focus(self, resolved: ResolvedArticle, counts: Counter[str], country: str | None) -> Entity | None:
         for cid, _ in counts.most_common():
