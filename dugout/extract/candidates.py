@@ -67,8 +67,8 @@ def _target_team(ctx: SentenceContext, exclude: set[str]) -> Entity | None:
     doc = ctx.doc
     for tok in ctx.span:
         if tok.lower_ in JOB_WORDS or tok.lower_ in ("boss", "manager", "coach"):
-            after = ctx.mention_of(doc[tok.i + 1]) if tok.i + 1 < ctx.span.end else None
-            if after is not None and after.kind == "person":
+            ahead = [ctx.mention_of(doc[k]) for k in range(tok.i + 1, min(tok.i + 5, ctx.span.end))]
+            if any(m is not None and m.kind == "person" for m in ahead):
                 continue  # a title before a name ("Castilla manager Raul Gonzalez"), not the job
             k = tok.i - 1
             while k >= ctx.span.start and doc[k].lower_ in (

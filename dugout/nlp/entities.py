@@ -94,6 +94,8 @@ PERSON_TITLES = {
     "signing",
     "target",
     "veteran",
+    "scorer",
+    "goalscorer",
     "loanee",
     "ace",
     "frontman",
@@ -176,6 +178,7 @@ NON_PERSON_NOUNS = {
     "united",
 }
 PLAYER_MOVE_WORDS = {
+    "exit",
     "loan",
     "leave",
     "sign",
@@ -586,7 +589,10 @@ class Resolver:
         if len(words) == 1 and self.kb.country_of_demonym(words[0]):
             return None, None  # "Scot", "Italian": a reference, resolved in context
         before = span.doc[span.start - 1] if span.start > 0 else None
-        titled = before is not None and before.lower_ in PERSON_TITLES
+        window = span.doc[max(span.start - 3, span.sent.start) : span.start]
+        titled = (before is not None and before.lower_ in PERSON_TITLES) or (
+            len(window) == 3 and window[0].lower_ == "director" and window[1].lower_ == "of"
+        )
         clubish = any(w in CLUBISH_WORDS for w in words)
         if len(span) > 1 and (span[-1].text in CLUB_SUFFIX_TAGS or span[0].text in CLUB_PREFIX_TAGS):
             label = "CLUB"  # "Jamshedpur FC" is a club whatever the model says
@@ -602,13 +608,13 @@ class Resolver:
             pid = full_people.get(words) or full_people.get(("first",) + words)
             if pid:
                 return self.kb.entities.get(pid) or local.get(pid), "person"
-            if label == "SURNAME":
+            if label == "SURNAME" and not titled:
                 return None, None
-            if label == "PERSON" or titled:
+            if label in ("PERSON", "SURNAME") or titled:
                 known = [p for p in self.kb.by_surname(words)]
                 if len(known) == 1:
                     return known[0], "person"
-                if label == "PERSON" and words[0] not in GENERIC_WORDS:
+                if (label == "PERSON" or titled) and words[0] not in GENERIC_WORDS:
                     return self._person_entity(span.text, local), "person"
             return None, None
         if (
@@ -748,6 +754,23 @@ class Resolver:
                                 )
                             )
                             continue
+                if tok.text == "B" and tok.i + 1 < sent.end and doc[tok.i + 1].lower_ in ("team", "side"):
+                    owner = (
+                        view.mention_at(doc[tok.i - 2])
+                        if tok.i - 2 >= sent.start and doc[tok.i - 1].text in ("'s", "’s")
+                        else None
+                    )
+                    parent = (
+                        owner.entity
+                        if owner is not None and owner.kind == "club"
+                        else self._focus(resolved, club_counts, None)
+                    )
+                    side = self.kb.side_of(parent, "b_team") if parent is not None else None
+                    if side is not None:  # "the club's B team", "B team coach"
+                        added.append(
+                            Mention(tok.i, tok.i + 2, doc[tok.i : tok.i + 2].text, side, "club", via="b_team")
+                        )
+                        continue
                 coach = self._unnamed_coach(resolved, view, tok, person_counts)
                 if coach is not None:
                     added.append(coach)
@@ -771,9 +794,7 @@ class Resolver:
             for m in view.mentions:
                 if m.kind == "club":
                     club_counts[m.entity.id] += 1
-                    resolved.entities.setdefault(m.entity.id, m.entity)
-                if m.kind == "person":
-                    resolved.entities.setdefault(m.entity.id, m.entity)
+                resolved.entities.setdefault(m.entity.id, m.entity)
             people_here = [
                 m.entity for m in sorted(view.mentions, key=lambda m: m.start) if m.kind == "person"
             ]
@@ -924,9 +945,10 @@ def _aged_reference(doc, tok: Token, floor: int) -> int | None:
 
 
 WOMENS_MARKERS = re.compile(
-    r"\b(women's super league|wsl|nwsl|women's champions league|women's fa cup|women's league cup|"
-    r"lionesses|liga f|frauen|féminine|feminine|women's football|women's team|women's side|"
-    r"women's game|her side|her team|her players|she was appointed|she has)\b",
+    r"\b(women['’]s super league|wsl|nwsl|women['’]s champions league|women['’]s fa cup|"
+    r"women['’]s league cup|"
+    r"lionesses|liga f|frauen|féminine|feminine|women['’]s football|women['’]s team|women['’]s side|"
+    r"women['’]s game|her side|her team|her players|she was appointed|she has|belles)\b",
     re.IGNORECASE,
 )
 
