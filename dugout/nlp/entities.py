@@ -408,6 +408,19 @@ class Resolver:
                     continue
                 if not span[0].text[:1].isupper():
                     continue  # "midseason" is not a name
+                if ent.label_ == "PERSON":
+                    # the model often stops a name short ("Leonardo" of "Leonardo Balerdi")
+                    end = span.end
+                    while (
+                        end < len(doc)
+                        and end - span.start < 4
+                        and end not in covered
+                        and doc[end].pos_ == "PROPN"
+                        and doc[end].text[:1].isupper()
+                        and doc[end].is_alpha
+                    ):
+                        end += 1
+                    span = doc[span.start : end]
                 extra.append((span.start, span.end, None, ent.label_))
                 covered.update(range(span.start, span.end))
             # Bare surnames the model missed ("Ancelotti met with ..."): kept only if the report
