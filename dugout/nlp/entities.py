@@ -372,7 +372,15 @@ class Resolver:
             return False  # "Sporting Director" is a post, not Sporting CP
         if tok.ent_type_ == "PERSON" and any(self.kb.entities[i].kind != "person" for i in ids):
             ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
-            if ent is not None and len(ent) > 1 and ent.start == tok.i:
+            possessed = (
+                any(t.text in ("'s", "’s") for t in doc[ent.start : tok.i]) if ent is not None else False
+            )
+            if (
+                ent is not None
+                and len(ent) > 1
+                and not possessed
+                and (ent.start == tok.i or not doc[ent.start].is_sent_start)
+            ):
                 return False  # "Donny" in "Donny van de Beek" is a first name, not Doncaster
         if tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"):
             return False
