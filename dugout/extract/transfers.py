@@ -255,6 +255,21 @@ HEAD_STAGES = {
     "pursuit": "interest",
     "race": "interest",
 }
+COMPLETION_VERBS = {
+    "complete",
+    "seal",
+    "finalise",
+    "finalize",
+    "confirm",
+    "announce",
+    "make",
+    "wrap",
+    "secure",
+    "land",
+    "conclude",
+    "become",
+    "be",
+}
 FUTURE_SIGNING = {
     "set",
     "expect",
@@ -306,13 +321,13 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
             stage = (
                 "interest" if tok.head.lemma_ in ("want", "consider", "keen", "hope", "look") else "signed"
             )
-        if (
-            stage == "signed"
-            and tok.pos_ == "NOUN"
-            and tok.lemma_ in ("signing", "deal", "move")
-            and any(c.lower_ in ("possible", "potential", "proposed") for c in tok.children)
-        ):
-            stage = "interest"
+        if stage == "signed" and tok.pos_ == "NOUN" and tok.lemma_ in ("signing", "deal", "move"):
+            # "completed the signing of X" is a signing; "an attempt to beat City to the signing of X",
+            # "a possible deal for X" are interest
+            governor = tok.head if tok.head.pos_ in ("VERB", "AUX") else tok.head.head
+            done = governor.lemma_ in COMPLETION_VERBS and governor.tag_ in ("VBD", "VBN", "VBZ")
+            if not done or any(c.lower_ in ("possible", "potential", "proposed") for c in tok.children):
+                stage = "interest"
         return stage, tok
     if single:
         text = ctx.span.text
