@@ -255,6 +255,7 @@ HEAD_STAGES = {
     "pursuit": "interest",
     "race": "interest",
 }
+DEAL_NOUNS = {"deal", "move", "transfer", "signing", "switch", "loan", "agreement", "capture", "contract"}
 COMPLETION_VERBS = {
     "complete",
     "seal",
@@ -304,11 +305,23 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
         return "loan", tok
     steps = 0
     while tok.head is not tok and steps < 6:
-        tok = tok.head
+        child, tok = tok, tok.head
         steps += 1
         stage = HEAD_STAGES.get(tok.lemma_.lower())
         if stage is None:
             continue
+        if (
+            tok.pos_ in ("VERB", "AUX")
+            and child.dep_ in ("nsubj", "nsubjpass")
+            and not (player.start <= child.i < player.end)
+        ):
+            return None, None  # "goals from X left them": the verb's subject is not the player
+        if tok.lemma_.lower() in ("seal", "land", "complete", "secure", "capture") and not any(
+            c.lemma_.lower() in DEAL_NOUNS or ctx.mention_of(c) is not None
+            for c in tok.children
+            if c.dep_ == "dobj"
+        ):
+            continue  # "sealed a 3-2 win" is no signing
         if (
             stage == "signed"
             and tok.pos_ == "VERB"
@@ -381,6 +394,8 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
         if stage is None:
             continue
         buyer, seller = _clubs_around(ctx, player)
+        if stage == "departure" and _managerial(ctx) and not _called_player(ctx, player):
+            continue  # a coach's departure is job news, not a transfer
         if stage == "departure":
             going_to = _destination(ctx, trigger)
             if going_to is not None and trigger is not None and trigger.pos_ == "NOUN":
@@ -427,10 +442,75 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
             polarity = "negated"
         draft = Draft("transfer", player.entity, buyer, stage, trigger, polarity=polarity, counterpart=seller)
         out.append(draft)
+        if stage == "interest":  # "with Manchester United, Chelsea, Bayern and PSG all interested"
+            for other in _listed_with(ctx, buyer):
+                if seller is None or other.id != seller.id:
+                    out.append(
+                        Draft(
+                            "transfer",
+                            player.entity,
+                            other,
+                            stage,
+                            trigger,
+                            polarity=polarity,
+                            counterpart=seller,
+                        )
+                    )
         rival = _rival(ctx, player)
         if rival is not None and rival.id != buyer.id:
             out.append(Draft("transfer", player.entity, rival, "interest", trigger, counterpart=seller))
     return out
+
+
+MANAGERIAL_WORDS = {
+    "manager",
+    "managers",
+    "coach",
+    "coaches",
+    "boss",
+    "dugout",
+    "dugouts",
+    "sacked",
+    "appointed",
+    "managerial",
+    "head",
+    "replace",
+    "replaced",
+    "successor",
+    "caretaker",
+    "interim",
+}
+
+
+def _managerial(ctx: SentenceContext) -> bool:
+    """Whether the sentence, or the report around it, is about coaches."""
+    words = {t.lower_ for t in ctx.span}
+    if words & MANAGERIAL_WORDS:
+        return True
+    previous = ctx.previous
+    return previous is not None and bool({t.lower_ for t in previous.span} & MANAGERIAL_WORDS)
+
+
+def _called_player(ctx: SentenceContext, player: Mention) -> bool:
+    """ "striker X", "the midfielder": the text itself makes him a player."""
+    before = {t.lower_ for t in ctx.doc[max(player.start - 3, ctx.span.start) : player.start]}
+    return bool(before & PLAYER_NOUNS)
+
+
+def _listed_with(ctx: SentenceContext, club: Entity) -> list[Entity]:
+    """Clubs listed together with this one ("Manchester United, Chelsea, Bayern Munich and PSG")."""
+    teams = [m for m in ctx.teams() if m.entity.kind == "club"]
+    index = next((i for i, m in enumerate(teams) if m.entity.id == club.id), None)
+    if index is None:
+        return []
+    found: list[Entity] = []
+    for before, after in zip(teams[index:], teams[index + 1 :], strict=False):
+        between = {t.lower_ for t in ctx.doc[before.end : after.start]}
+        if between and between <= {",", "and", "or", "&"}:
+            found.append(after.entity)
+        else:
+            break
+    return found
 
 
 def _rival(ctx: SentenceContext, player: Mention) -> Entity | None:

@@ -649,7 +649,11 @@ class Resolver:
         ):
             if len(words) >= 2:
                 pid = full_people.get(words[-1:])
-                if pid and pid in local and fold_words(local[pid].name) == words:
+                known = (self.kb.entities.get(pid) or local.get(pid)) if pid else None
+                full = fold_words(known.name) if known is not None else ()
+                if known is not None and len(full) > len(words) and full[-len(words) :] == words:
+                    return known, "person"  # "Garcia Plaza" after "Luis Garcia Plaza"
+                if pid and pid in local and full == words:
                     return local[pid], "person"
             return self._person_entity(span.text, local), "person"
         if label == "CLUB" or (label == "ORG" and clubish):
