@@ -118,6 +118,9 @@ def verb_subject(token: Token) -> Token | None:
         subj = children(t, "nsubj", "nsubjpass", "csubj")
         if subj:
             s = subj[0]
+            appos = children(s, "appos")
+            if appos and s.pos_ != "PROPN":  # "date 2023-06-12 Peter Bosz has ...": the name in apposition
+                return appos[0]
             if s.lower_ in ("who", "which", "that") and t.dep_ == "relcl":
                 return t.head
             return s

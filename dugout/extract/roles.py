@@ -420,11 +420,25 @@ def _verbs(ctx: SentenceContext) -> list[Draft]:
     """ "has also managed Coventry, Southampton and Celtic", "coached Tottenham", "under X"."""
     out: list[Draft] = []
     for tok in ctx.span:
-        if tok.lemma_.lower() in MANAGE_VERBS and tok.pos_ == "VERB":
+        # "had looked after Dortmund and Leverkusen", "has since taken charge of Mineiro and Internacional"
+        phrasal = (tok.lemma_ == "look" and any(c.lower_ == "after" for c in tok.children)) or (
+            tok.lemma_ == "take"
+            and any(c.lower_ == "charge" for c in tok.children)
+            and any(c.lower_ == "since" for c in tok.children)
+        )
+        if (tok.lemma_.lower() in MANAGE_VERBS or phrasal) and tok.pos_ == "VERB":
             subj = _subject_person(ctx, tok)
             if subj is None:
                 continue
             objs = [c for c in tok.children if c.dep_ == "dobj"]
+            if phrasal:  # the object hangs on "after" / "charge of"
+                objs = [
+                    x
+                    for c in tok.subtree
+                    if c.lower_ in ("after", "of") and c.dep_ == "prep"
+                    for x in c.children
+                    if x.dep_ == "pobj"
+                ][:1]
             teams = []
             for o in objs:
                 for t in [o, *[c for c in o.subtree if c.dep_ == "conj"]]:
@@ -442,8 +456,10 @@ def _verbs(ctx: SentenceContext) -> list[Draft]:
                         k += 1
                     else:
                         break
-            present = tok.tag_ in ("VBZ", "VBP", "VBG") and not any(
-                c.lower_ in ("has", "have", "had") for c in tok.children
+            present = (
+                not phrasal
+                and tok.tag_ in ("VBZ", "VBP", "VBG")
+                and not any(c.lower_ in ("has", "have", "had") for c in tok.children)
             )
             for m in teams:
                 out.append(
