@@ -15,7 +15,7 @@ from dugout.kb.model import Entity
 from dugout.nlp.entities import Mention
 from dugout.nlp.timex import time_in
 
-MEET_LEMMAS = {"meet", "lunch", "dine", "talk", "sit"}
+MEET_LEMMAS = {"meet", "lunch", "dine", "talk", "sit", "speak"}
 FUTURE_MARKS = {
     "will",
     "shall",
@@ -75,6 +75,8 @@ def extract(ctx: SentenceContext) -> list[Draft]:
             continue
         if lemma == "sit" and not any(c.lower_ == "down" for c in tok.children):
             continue
+        if lemma == "speak" and not any(c.lower_ == "with" for c in tok.children):
+            continue  # "spoke with Dickov" is a meeting; "spoke to the media" is not
         if lemma == "meet" and tok.pos_ not in ("VERB",):
             continue
         left = _subject_parties(ctx, tok)

@@ -34,6 +34,7 @@ COACH_TITLES = {
 ROLE_TITLES = {
     "president": "president",
     "chairman": "chairman",
+    "chair": "chairman",
     "chairwoman": "chairman",
     "owner": "owner",
     "co-owner": "owner",

@@ -574,6 +574,7 @@ class Resolver:
 
     def _person_entity(self, text: str, local: dict[str, Entity]) -> Entity:
         """A person by full name: the knowledge base's, a near spelling of it, or a new one."""
+        text = re.sub(r"[`'’]s$", "", text)  # "Bandeira de Mello`s": a possessive the tokenizer kept
         found = [e for e in self.kb.lookup(text) if e.kind == "person"]
         if found:
             return found[0]
@@ -999,7 +1000,7 @@ def _trim(ent: Span) -> Span | None:
     doc = ent.doc
     while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'")):
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'", "`s")):
         end -= 1
     if end <= start:
         return None
