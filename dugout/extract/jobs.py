@@ -99,7 +99,12 @@ def _coach_and_team(ctx: SentenceContext, verb: Token) -> tuple[Mention | None, 
     subj_tok, obj_tok = verb_subject(verb), verb_object(verb)
     subj, obj = ctx.mention_of(subj_tok), ctx.mention_of(obj_tok)
     if obj_tok is not None and obj is None:
-        for c in obj_tok.subtree:
+        # "sacked coach X", "sacked the manager, X": a name attached to the object, not one buried deep
+        # inside it ("dismissed suggestions of a move for X")
+        near = [obj_tok, *[c for c in obj_tok.children if c.dep_ in ("compound", "appos", "conj")]]
+        if obj_tok.lemma_ in ("contract", "deal", "stay", "spell", "tenure", "reign", "service", "services"):
+            near = list(obj_tok.subtree)  # "extended the contract of their head coach X"
+        for c in near:
             m = ctx.mention_of(c)
             if m and m.kind == "person":
                 obj = m
@@ -119,6 +124,22 @@ def _coach_and_team(ctx: SentenceContext, verb: Token) -> tuple[Mention | None, 
     if team is not None and not team.is_team:
         team = None
     return person, team
+
+
+def _hypothetical(verb: Token) -> bool:
+    """A sacking that has not happened: "on the brink of being dismissed", "close to being sacked"."""
+    if not any(c.lower_ == "being" for c in verb.children):
+        return False
+    head = verb.head
+    return head.lower_ in ("of", "to") and head.head.lower_ in (
+        "brink",
+        "verge",
+        "close",
+        "danger",
+        "risk",
+        "threat",
+        "edge",
+    )
 
 
 def _described_person(ctx: SentenceContext, verb: Token) -> Mention | None:
@@ -216,7 +237,15 @@ def extract(ctx: SentenceContext) -> list[Draft]:
             "negated" if negated(tok) and value in ("dismissed", "extended", "appointed") else "affirmed"
         )
         out.append(Draft("job_status", person.entity, team_entity, value, tok, polarity=polarity))
-        if value in ("dismissed", "resigned") and polarity == "affirmed":
+        if value == "dismissed" and _hypothetical(tok):
+            out.append(Draft("job_status", person.entity, team_entity, "at_risk", tok))
+            continue  # "on the brink of being dismissed"
+        assistant = (
+            person.start > 0
+            and ctx.doc[person.start - 1].lower_ == "coach"
+            and any(t.lower_ == "assistant" for t in ctx.doc[max(person.start - 4, 0) : person.start])
+        )
+        if value in ("dismissed", "resigned") and polarity == "affirmed" and not assistant:
             out.append(
                 Draft("coach_of", person.entity, team_entity, "former", tok, attributed=False, score=0.7)
             )
@@ -291,6 +320,8 @@ def _pressure(ctx: SentenceContext, text: str) -> list[Draft]:
     if team is None:
         return out
     secure_hit = next((p for p in SECURE_PHRASES if p in text), None)
+    if secure_hit and re.search(r"\b(failed|refused|reluctant|declined) to (back|support|stick)", text):
+        secure_hit = None  # "City failed to back their manager"
     if secure_hit == "vote of confidence" and not re.search(
         r"\b(given|handed|received|gave|got|offered|issued)\b[^.]{0,30}vote of confidence", text
     ):
@@ -315,7 +346,11 @@ def _pressure(ctx: SentenceContext, text: str) -> list[Draft]:
         )
     elif words & AT_RISK_WORDS and not secure_hit:
         tok = next(t for t in ctx.span if t.lower_ in AT_RISK_WORDS)
-        out.append(Draft("job_status", coach.entity, team, "at_risk", tok))
+        described = ctx.mention_of(tok.head)
+        if tok.head.lower_ in ("boss", "manager", "coach") or (
+            described is not None and described.kind == "person"
+        ):
+            out.append(Draft("job_status", coach.entity, team, "at_risk", tok))  # not "struggling Fulham"
     elif secure_hit:
         out.append(Draft("job_status", coach.entity, team, "secure", _token_of(ctx, secure_hit)))
     return out
