@@ -193,16 +193,48 @@ def described_as_coach(ctx: SentenceContext, person: Mention) -> bool:
         return True
     if person.entity.id in ctx.article.coached:
         return True
+    return titled_in_report(ctx, person, COACH_WORDS)
+
+
+EXECUTIVE_WORDS = {
+    "president",
+    "chairman",
+    "chair",
+    "owner",
+    "ceo",
+    "executive",
+    "director",
+    "chief",
+    "board",
+    "co-owner",
+    "vice-president",
+}
+
+
+def described_as_executive(ctx: SentenceContext, person: Mention) -> bool:
+    """Whether the knowledge base or the report makes this person a club executive (not a player)."""
+    if any(
+        r.role in ("president", "chairman", "owner", "sporting_director", "director", "board_member")
+        for r in ctx.kb.roles_of.get(person.entity.id, [])
+    ):
+        return True
+    return titled_in_report(ctx, person, EXECUTIVE_WORDS, reach=3)
+
+
+def titled_in_report(ctx: SentenceContext, person: Mention, titles: set[str], reach: int = 1) -> bool:
+    """Whether any mention of the person in the report has one of these titles just before it or in
+    an apposition after it ("manager X", "X, the Chelsea boss")."""
     for view in ctx.article.sentences:
         for m in view.mentions:
             if m.entity.id == person.entity.id and m.start > view.span.start:
                 doc = view.span.doc
-                if doc[m.start - 1].lower_ in COACH_WORDS:
+                before = doc[max(m.start - reach, view.span.start) : m.start]
+                if any(t.lower_ in titles for t in before):
                     return True
                 if (
                     m.end + 2 < len(doc)
                     and doc[m.end].text == ","
-                    and any(t.lower_ in COACH_WORDS for t in doc[m.end + 1 : min(m.end + 6, len(doc))])
+                    and any(t.lower_ in titles for t in doc[m.end + 1 : min(m.end + 6, len(doc))])
                 ):
                     return True
     return False

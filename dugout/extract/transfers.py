@@ -18,6 +18,7 @@ from dugout.extract.context import (
     Draft,
     SentenceContext,
     described_as_coach,
+    described_as_executive,
     kb_team,
     negated,
     verb_subject,
@@ -123,6 +124,8 @@ def _is_player(ctx: SentenceContext, person: Mention) -> bool:
     ):
         return False
     if any(r.role in ("head_coach", "interim_coach") for r in roles) or described_as_coach(ctx, person):
+        return False
+    if described_as_executive(ctx, person):
         return False
     prev = ctx.doc[person.start - 1].lower_ if person.start > 0 else ""
     return prev not in ("manager", "coach", "boss", "president", "chairman", "director", "owner", "under")

@@ -382,6 +382,11 @@ class Resolver:
                 and (ent.start == tok.i or not doc[ent.start].is_sent_start)
             ):
                 return False  # "Donny" in "Donny van de Beek" is a first name, not Doncaster
+        if all(self.kb.entities[i].kind == "person" for i in ids) and tok.i + 1 < len(doc):
+            nxt = doc[tok.i + 1]
+            if nxt.pos_ == "PROPN" and nxt.text[:1].isupper() and nxt.is_alpha and not self.kb.aliases.get(
+                    _folded(nxt)):
+                return False  # "Leonardo Balerdi" is not the one-name Leonardo: a fuller name follows
         if tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"):
             return False
         kinds = {self.kb.entities[i].kind for i in ids}
