@@ -1,0 +1,126 @@
+"""The story layer as the server calls it: one load gives the story and its timeline.
+
+`dugout.story.story_of` rebuilds the outlets' track record from every stored
+claim on each call, which a server answering all day need not do: here the
+track record is computed once per state of the store (its newest claim id and
+its number of reports) and date, then reused until an ingest changes the
+store. The story itself is built by the same pure functions as the CLI's.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from dugout.kb.names import fold
+from dugout.store import Store
+from dugout.store.schema import articles as articles_t
+from dugout.store.schema import claims as claims_t
+from dugout.story import Event, Story, StoryClaim, build_story, kind_of, load_story, timeline
+from dugout.story.dedup import assign_voices
+from dugout.story.load import about, load_all, on_or_before, report_meta, to_story_claims
+from dugout.story.track import Outcome, OutletRecord, outlet_records, settle
+
+_lock = threading.Lock()
+_CACHE_SIZE = 16
+
+
+def fingerprint(store: Store) -> tuple[int, int]:
+    """Changes whenever a report is stored: (newest claim id, number of reports). Two index look-ups."""
+    with store.engine.connect() as conn:
+        top = conn.execute(select(func.max(claims_t.c.id))).scalar() or 0
+        n = conn.execute(select(func.count()).select_from(articles_t)).scalar_one()
+    return int(top), int(n)
+
+
+def memoized(
+    cache: dict[str, Any], kind: str, key: Any, make: Callable[[], Any], size: int = _CACHE_SIZE
+) -> Any:
+    """`make()`, remembered under `key` in the app's cache (least recently used dropped first).
+
+    Keys hold the store's fingerprint, so an ingest (from this server or any other
+    process) makes the next request compute afresh.
+    """
+    with _lock:
+        memo: OrderedDict = cache.setdefault(kind, OrderedDict())
+        if key in memo:
+            memo.move_to_end(key)
+            return memo[key]
+    value = make()
+    with _lock:
+        memo[key] = value
+        while len(memo) > size:
+            memo.popitem(last=False)
+    return value
+
+
+def outcomes(
+    store: Store, cache: dict[str, Any], as_of: str | None, state: tuple[int, int] | None = None
+) -> list[Outcome]:
+    """The settled claims of the whole store up to `as_of`, cached per state of the store."""
+    key = (state or fingerprint(store), as_of)
+    return memoized(cache, "outcomes", key, lambda: settle(load_all(store, as_of)))
+
+
+def track_record(
+    store: Store, cache: dict[str, Any], as_of: str | None = None
+) -> tuple[list[OutletRecord], list[Outcome]]:
+    settled = outcomes(store, cache, as_of)
+    return outlet_records(settled), settled
+
+
+@dataclass
+class StoryView:
+    story: Story
+    claims: list[StoryClaim]
+    events: list[Event]
+
+
+def story_view(store: Store, cache: dict[str, Any], name: str, as_of: str | None = None) -> StoryView | None:
+    """The story of `name` as of a date with its timeline, or None when no stored claim names it.
+
+    Remembered per state of the store: a story page reloaded all day costs two index look-ups.
+    """
+    state = fingerprint(store)
+    key = (state, fold(name), as_of)
+    return memoized(cache, "stories", key, lambda: _story_view(store, cache, name, as_of, state), size=128)
+
+
+def _story_view(
+    store: Store, cache: dict[str, Any], name: str, as_of: str | None, state: tuple[int, int]
+) -> StoryView | None:
+    """The same steps as `dugout.story.story_of` (a coach's story also holds the claims about
+    his club's job), with the cached track record."""
+    inp = load_story(store, name, as_of, with_track=False)
+    if not inp.claims:
+        return None
+    inp.track = {r.outlet: r for r in outlet_records(outcomes(store, cache, inp.as_of, state))}
+    related: list[StoryClaim] = []
+    if kind_of(inp.name, inp.claims) == "person":
+        clubs = {
+            c.claim.object
+            for c in inp.claims
+            if c.claim.type == "coach_of"
+            and c.claim.value in ("current", "interim")
+            and c.claim.object
+            and c.claim.subject == inp.name
+        }
+        for club in sorted(clubs):
+            rows = [r for r in store.claims(about=club, type="candidate_for") if about(r.claim, club)]
+            meta = report_meta(store, {r.claim.doc for r in rows})
+            more = [
+                c
+                for c in to_story_claims(rows, {d: m[0] for d, m in meta.items()})
+                if on_or_before(c, inp.as_of)
+            ]
+            texts = dict(inp.texts)
+            texts.update({d: m[1] or "" for d, m in meta.items()})
+            assign_voices(more, texts)
+            related += more
+    story = build_story(inp, related)
+    return StoryView(story, inp.claims, timeline(inp.claims))
