@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from dugout.extract.context import Draft, SentenceContext
+from dugout.extract.context import Draft, SentenceContext, verb_subject
 from dugout.kb.model import Entity
 from dugout.nlp.entities import Mention
 from dugout.nlp.timex import time_in
@@ -103,11 +103,13 @@ def _subject_team(ctx: SentenceContext, exclude: Entity | None, before: int) -> 
         return None
 
     # 1. the possessor of the result noun, or the subject of the verb
+    subject_seen = False
     for child in trigger.children:
         if child.dep_ in ("poss", "nsubj", "nsubjpass"):
             found = team_at(child)
             if found:
                 return found
+            subject_seen = subject_seen or child.dep_ != "poss"
     head = trigger.head
     if trigger.dep_ in ("dobj", "pobj", "attr") and head is not trigger:
         verb = head if head.pos_ in ("VERB", "AUX") else head.head
@@ -116,6 +118,16 @@ def _subject_team(ctx: SentenceContext, exclude: Entity | None, before: int) -> 
                 found = team_at(child)
                 if found:
                     return found
+                subject_seen = True
+    if trigger.pos_ == "VERB" and not subject_seen:
+        subject = verb_subject(trigger)  # "... are bottom of the standings ... and lost 3-1 to X"
+        if subject is not None:
+            found = team_at(subject)
+            if found:
+                return found
+            subject_seen = True
+    if subject_seen:
+        return usable(ctx.focus_club())  # "The Andalusians ... lost 3-1 at home to Athletic Bilbao"
     # 2. a coach's side: "his Norwich side", "Genesio's side"
     for tok in ctx.span:
         if tok.lower_ in ("side", "team", "men", "charges") and tok.i > ctx.span.start:
@@ -165,7 +177,9 @@ def _opponent_after(ctx: SentenceContext, index: int, reach: int = 6) -> Mention
         if m.start >= index and (m.is_team or m.entity.kind in ("club", "national_team")):
             between = doc[index : m.start]
             if m.start - index <= reach and not any(
-                t.text in (",", ";", "—", "--") or t.pos_ == "VERB" for t in between
+                t.text in (",", ";", "—", "--")
+                or (t.pos_ == "VERB" and t.dep_ in ("ROOT", "ccomp", "advcl", "relcl", "conj", "xcomp"))
+                for t in between
             ):
                 return m
     return None
