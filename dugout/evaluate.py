@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from dugout.kb.names import GENERIC_WORDS
+from dugout.kb.names import names_match as kb_names_match
 from dugout.records import CLAIM_TYPES
 
 UNORDERED = {"meeting", "match_result"}
@@ -35,16 +35,8 @@ def fold(name: Any) -> tuple[str, ...]:
 
 
 def names_match(a: Any, b: Any) -> bool:
-    """The reference scorer's name match."""
-    fa, fb = fold(a), fold(b)
-    if not fa or not fb:
-        return fa == fb
-    if fa == fb:
-        return True
-    short, long_ = (fa, fb) if len(fa) <= len(fb) else (fb, fa)
-    if len(short) == 1 and short[0] in GENERIC_WORDS:
-        return False
-    return set(short) <= set(long_) and short[-1] == long_[-1]
+    """The reference scorer's name match: the shared rule, with the reference's folding."""
+    return kb_names_match(a, b, folder=fold)
 
 
 def _low(v: Any) -> str:

@@ -13,26 +13,22 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = {m: i for i, m in enumerate(MONTH_NAMES, start=1)}
 _MONTH_RE = "(January|February|March|April|May|June|July|August|September|October|November|December)"
 
 # Whole lines that are page furniture.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 GENERIC_WORDS = frozenset(
     {
@@ -59,10 +60,12 @@ def fold(name: str | None) -> str:
     return " ".join(fold_words(name))
 
 
-def names_match(a: str | None, b: str | None) -> bool:
+def names_match(
+    a: str | None, b: str | None, folder: Callable[[str | None], tuple[str, ...]] = fold_words
+) -> bool:
     """The evaluation's name match: equal after folding, or the shorter's words all in the
     longer and both ending in the same word; a lone generic club word matches only itself."""
-    fa, fb = fold_words(a), fold_words(b)
+    fa, fb = folder(a), folder(b)
     if not fa or not fb:
         return fa == fb
     if fa == fb:

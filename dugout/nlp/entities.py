@@ -18,6 +18,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from spacy.tokens import Span, Token
 
+from dugout.ingest.clean import MONTH_NAMES, WEEKDAY_NAMES
 from dugout.kb.index import KnowledgeBase
 from dugout.kb.model import Entity, entity_id
 from dugout.kb.names import GENERIC_WORDS, fold, fold_words
@@ -201,27 +202,7 @@ ROLE_ADJECTIVES = {
     "chief",
     "commercial",
 }
-CALENDAR_WORDS = {
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-}
+CALENDAR_WORDS = set(MONTH_NAMES) | set(WEEKDAY_NAMES)
 
 
 @dataclass
@@ -384,8 +365,12 @@ class Resolver:
                 return False  # "Donny" in "Donny van de Beek" is a first name, not Doncaster
         if all(self.kb.entities[i].kind == "person" for i in ids) and tok.i + 1 < len(doc):
             nxt = doc[tok.i + 1]
-            if nxt.pos_ == "PROPN" and nxt.text[:1].isupper() and nxt.is_alpha and not self.kb.aliases.get(
-                    _folded(nxt)):
+            if (
+                nxt.pos_ == "PROPN"
+                and nxt.text[:1].isupper()
+                and nxt.is_alpha
+                and not self.kb.aliases.get(_folded(nxt))
+            ):
                 return False  # "Leonardo Balerdi" is not the one-name Leonardo: a fuller name follows
         if tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"):
             return False

@@ -13,21 +13,10 @@ from datetime import date, timedelta
 
 from spacy.tokens import Span
 
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+from dugout.ingest.clean import MONTH_NAMES, WEEKDAY_NAMES
+
+MONTHS = list(MONTH_NAMES)
+WEEKDAYS = list(WEEKDAY_NAMES)
 NUMBER_WORDS = {
     "a": 1,
     "an": 1,

@@ -39,47 +39,63 @@ __all__ = [
     "outlet_records",
     "render",
     "settle",
+    "related_job_claims",
+    "story_input",
     "story_of",
     "timeline",
     "track_record",
 ]
 
 
-def story_of(store: Any, name: str, as_of: str | None = None) -> Story | None:
+def story_of(
+    store: Any, name: str, as_of: str | None = None, track: dict[str, Any] | None = None
+) -> Story | None:
     """The story of a person or club in `store` as of a date, or None when no claim names it.
 
-    For a coach, the claims about his club's job (candidates) are loaded too,
-    since they name the club rather than him.
+    `track` is the outlets' track record by outlet, when the caller already has it (the web server
+    keeps one per state of the store); without it, it is computed from every stored claim.
     """
+    inp = story_input(store, name, as_of, track)
+    return build_story(inp, related_job_claims(store, inp)) if inp is not None else None
+
+
+def story_input(store: Any, name: str, as_of: str | None = None, track: dict[str, Any] | None = None):
+    """The claims about a name up to a date, with the track record; None when nothing names it."""
+    inp = load_story(store, name, as_of, with_track=track is None)
+    if not inp.claims:
+        return None
+    if track is not None:
+        inp.track = track
+    return inp
+
+
+def related_job_claims(store: Any, inp: Any) -> list[StoryClaim]:
+    """For a coach, the claims about his club's job (candidates), which name the club, not him."""
     from .dedup import assign_voices
     from .load import about, on_or_before, report_meta, to_story_claims
 
-    inp = load_story(store, name, as_of)
-    if not inp.claims:
-        return None
     related: list[StoryClaim] = []
-    if kind_of(inp.name, inp.claims) == "person":
-        clubs = {
-            c.claim.object
-            for c in inp.claims
-            if c.claim.type == "coach_of"
-            and c.claim.value in ("current", "interim")
-            and c.claim.object
-            and c.claim.subject == inp.name
-        }
-        for club in sorted(clubs):
-            rows = [r for r in store.claims(about=club, type="candidate_for") if about(r.claim, club)]
-            meta = report_meta(store, {r.claim.doc for r in rows})
-            more = [
-                c
-                for c in to_story_claims(rows, {d: m[0] for d, m in meta.items()})
-                if on_or_before(c, inp.as_of)
-            ]
-            texts = dict(inp.texts)
-            texts.update({d: m[1] or "" for d, m in meta.items()})
-            assign_voices(more, texts)
-            related += more
-    return build_story(inp, related)
+    if kind_of(inp.name, inp.claims) != "person":
+        return related
+    clubs = {
+        c.claim.object
+        for c in inp.claims
+        if c.claim.type == "coach_of"
+        and c.claim.value in ("current", "interim")
+        and c.claim.object
+        and c.claim.subject == inp.name
+    }
+    for club in sorted(clubs):
+        rows = [r for r in store.claims(about=club, type="candidate_for") if about(r.claim, club)]
+        meta = report_meta(store, {r.claim.doc for r in rows})
+        more = [
+            c for c in to_story_claims(rows, {d: m[0] for d, m in meta.items()}) if on_or_before(c, inp.as_of)
+        ]
+        texts = dict(inp.texts)
+        texts.update({d: m[1] or "" for d, m in meta.items()})
+        assign_voices(more, texts)
+        related += more
+    return related
 
 
 def track_record(store: Any, as_of: str | None = None) -> tuple[list[OutletRecord], list[Outcome]]:

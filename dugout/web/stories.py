@@ -21,9 +21,8 @@ from dugout.kb.names import fold
 from dugout.store import Store
 from dugout.store.schema import articles as articles_t
 from dugout.store.schema import claims as claims_t
-from dugout.story import Event, Story, StoryClaim, build_story, kind_of, load_story, timeline
-from dugout.story.dedup import assign_voices
-from dugout.story.load import about, load_all, on_or_before, report_meta, to_story_claims
+from dugout.story import Event, Story, StoryClaim, build_story, related_job_claims, story_input, timeline
+from dugout.story.load import load_all
 from dugout.story.track import Outcome, OutletRecord, outlet_records, settle
 
 _lock = threading.Lock()
@@ -94,33 +93,10 @@ def story_view(store: Store, cache: dict[str, Any], name: str, as_of: str | None
 def _story_view(
     store: Store, cache: dict[str, Any], name: str, as_of: str | None, state: tuple[int, int]
 ) -> StoryView | None:
-    """The same steps as `dugout.story.story_of` (a coach's story also holds the claims about
-    his club's job), with the cached track record."""
-    inp = load_story(store, name, as_of, with_track=False)
-    if not inp.claims:
+    """`dugout.story.story_of` with the cached track record, plus the timeline."""
+    inp = story_input(store, name, as_of, track={})
+    if inp is None:
         return None
     inp.track = {r.outlet: r for r in outlet_records(outcomes(store, cache, inp.as_of, state))}
-    related: list[StoryClaim] = []
-    if kind_of(inp.name, inp.claims) == "person":
-        clubs = {
-            c.claim.object
-            for c in inp.claims
-            if c.claim.type == "coach_of"
-            and c.claim.value in ("current", "interim")
-            and c.claim.object
-            and c.claim.subject == inp.name
-        }
-        for club in sorted(clubs):
-            rows = [r for r in store.claims(about=club, type="candidate_for") if about(r.claim, club)]
-            meta = report_meta(store, {r.claim.doc for r in rows})
-            more = [
-                c
-                for c in to_story_claims(rows, {d: m[0] for d, m in meta.items()})
-                if on_or_before(c, inp.as_of)
-            ]
-            texts = dict(inp.texts)
-            texts.update({d: m[1] or "" for d, m in meta.items()})
-            assign_voices(more, texts)
-            related += more
-    story = build_story(inp, related)
+    story = build_story(inp, related_job_claims(store, inp))
     return StoryView(story, inp.claims, timeline(inp.claims))
