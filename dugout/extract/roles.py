@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from dugout.extract.context import Draft, SentenceContext, children, kb_team
+from dugout.extract.context import Draft, SentenceContext, children, described_as_coach, kb_team
 from dugout.kb.model import Entity
 from dugout.nlp.entities import Mention
 
@@ -280,6 +280,8 @@ def extract(ctx: SentenceContext) -> list[Draft]:
                 )
         drafts.extend(_apposition(ctx, person))
     drafts.extend(_verbs(ctx))
+    drafts.extend(_successions(ctx))
+    drafts.extend(_plural_lists(ctx))
     drafts.extend(_possessive_sides(ctx))
     drafts.extend(_known_posts(ctx))
     return drafts
@@ -422,6 +424,16 @@ def _verbs(ctx: SentenceContext) -> list[Draft]:
     out: list[Draft] = []
     for tok in ctx.span:
         # "had looked after Dortmund and Leverkusen", "has since taken charge of Mineiro and Internacional"
+        if (
+            tok.lemma_ == "take"
+            and any(c.lower_ == "charge" for c in tok.children)
+            and any(t.lower_ in ("temporary", "interim", "caretaker") for t in tok.subtree)
+        ):
+            subj = _subject_person(ctx, tok)  # "Assistant coach X will take temporary charge"
+            team = _team_near(ctx, tok)
+            if subj is not None and team is not None:
+                out.append(Draft("coach_of", subj.entity, team, "interim", tok, attributed=False))
+            continue
         phrasal = (tok.lemma_ == "look" and any(c.lower_ == "after" for c in tok.children)) or (
             tok.lemma_ == "take"
             and any(c.lower_ == "charge" for c in tok.children)
@@ -475,6 +487,16 @@ def _verbs(ctx: SentenceContext) -> list[Draft]:
                 )
         if tok.lower_ == "under" and tok.dep_ == "prep":
             objs = children(tok, "pobj")
+            if objs and objs[0].lower_ in ("helm", "guidance", "stewardship", "management", "tutelage"):
+                # "two seasons under the helm of first Maurizio Sarri and then Andrea Pirlo": past coaches
+                led = [ctx.mention_of(t) for t in objs[0].subtree]
+                team = _team_near(ctx, tok)
+                for m in {id(m): m for m in led if m is not None and m.kind == "person"}.values():
+                    if team is not None:
+                        out.append(
+                            Draft("coach_of", m.entity, team, "former", tok, attributed=False, score=0.6)
+                        )
+                continue
             m = ctx.mention_of(objs[0]) if objs else None
             if m and m.kind == "person":
                 head = tok.head
@@ -489,6 +511,62 @@ def _verbs(ctx: SentenceContext) -> list[Draft]:
                     w.lower_ in ("play", "played", "playing", "season") for w in ctx.span
                 ):
                     out.append(Draft("coach_of", m.entity, team, "current", tok, attributed=False, score=0.5))
+    return out
+
+
+def _team_near(ctx: SentenceContext, tok: Token) -> Entity | None:
+    """The team a clause is about: a team named in the sentence (the nearest), else the report's club."""
+    teams = ctx.teams()
+    if teams:
+        return min(teams, key=lambda m: abs(m.start - tok.i)).entity
+    return ctx.focus_club()
+
+
+def _successions(ctx: SentenceContext) -> list[Draft]:
+    """The coach being followed is the team's former coach: "after succeeding Roger Schmidt",
+    "take over from Nigel Pearson", "the successor to Ruud van Nistelrooy", "replaces Glen Harris"."""
+    out: list[Draft] = []
+    doc = ctx.doc
+    for tok in ctx.span:
+        lemma = tok.lemma_.lower()
+        followed: list[Mention] = []
+        if lemma in ("succeed", "replace") and tok.pos_ == "VERB":
+            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            m = ctx.mention_of(obj)
+            followed = [m] if m is not None and m.kind == "person" else []
+        elif lemma == "successor" or (lemma == "take" and any(c.lower_ == "over" for c in tok.children)):
+            for prep in (c for c in tok.subtree if c.lower_ in ("to", "from") and c.dep_ == "prep"):
+                for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                    m = ctx.mention_of(obj)
+                    if m is not None and m.kind == "person":
+                        followed.append(m)
+        for m in followed:
+            if not described_as_coach(ctx, m) and not any(t.lower_ in COACH_TITLES for t in ctx.span):
+                continue  # "replace Lucy Bronze" in a squad story is about a player
+            team = ctx.article.coached.get(m.entity.id) or kb_team(ctx, m.entity) or _team_near(ctx, tok)
+            if team is not None:
+                out.append(
+                    Draft("coach_of", m.entity, team, "former", doc[tok.i], attributed=False, score=0.6)
+                )
+    return out
+
+
+def _plural_lists(ctx: SentenceContext) -> list[Draft]:
+    """ "Sunderland has cycled through five managers ... with Steve Bruce, Martin O'Neill, ...":
+    the people listed after a plural coach noun are the team's former coaches."""
+    out: list[Draft] = []
+    noun = next((t for t in ctx.span if t.lower_ in ("managers", "coaches", "bosses")), None)
+    if noun is None:
+        return out
+    listed = [m for m in ctx.people() if m.start > noun.i]
+    team = _team_near(ctx, noun)
+    if (
+        len(listed) >= 2
+        and team is not None
+        and not any(t.lower_ in ("candidates", "options") for t in ctx.span)
+    ):
+        for m in listed:
+            out.append(Draft("coach_of", m.entity, team, "former", noun, attributed=False, score=0.6))
     return out
 
 
@@ -520,14 +598,17 @@ def _known_posts(ctx: SentenceContext) -> list[Draft]:
     """Posts the knowledge base knows were held at the report's date, when person and team meet here."""
     out: list[Draft] = []
     published = ctx.article.article.published
-    teams = {m.entity.id: m for m in ctx.teams()}
-    if not teams or published is None:
+    if published is None:
         return out  # without a date the knowledge base cannot say which post was held
+    # the report's teams count too: "Pep Guardiola's second summer signing" in a Manchester City story
+    in_report = {m.entity.id: m for v in ctx.article.sentences for m in v.mentions if m.is_team}
+    if not in_report:
+        return out
     for person in ctx.people():
         for role in ctx.kb.roles_of.get(person.entity.id, []):
-            if role.organisation in teams and role.role in ("head_coach", "interim_coach"):
-                if published is None or role.active_on(published):
-                    team = teams[role.organisation].entity
+            if role.organisation in in_report and role.role in ("head_coach", "interim_coach"):
+                if role.active_on(published):
+                    team = in_report[role.organisation].entity
                     value = "current" if role.role == "head_coach" else "interim"
                     out.append(
                         Draft("coach_of", person.entity, team, value, None, attributed=False, score=0.5)
