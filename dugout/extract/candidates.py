@@ -127,6 +127,9 @@ def extract(ctx: SentenceContext) -> list[Draft]:
     people = ctx.people()
     if not people:
         return out
+    listed = _listed_after_shortlist(ctx)
+    if listed:
+        return listed
     value = None
     if OFFER_PAT.search(text):
         value = "offered"
@@ -222,6 +225,33 @@ def _trigger(ctx: SentenceContext, value: str):
     """The word that makes the candidacy, so modality is read in its own clause."""
     words = TRIGGER_WORDS.get(value, set())
     return next((t for t in ctx.span if t.lower_ in words or t.lemma_.lower() in words), None)
+
+
+SHORTLIST_CONTEXT = re.compile(r"\b(shortlist|candidates|contenders|names|targets|options)\b", re.I)
+LISTING = re.compile(r"\b(names like|such as|include|includes|including|the names|mentions|are)\b", re.I)
+
+
+def _listed_after_shortlist(ctx: SentenceContext) -> list[Draft]:
+    """People listed right after the report spoke of a job's shortlist: "Leicester City have
+    identified four managerial candidates ... The report mentions big names like X and Y"."""
+    previous = ctx.previous
+    if previous is None or not SHORTLIST_CONTEXT.search(previous.text) or not LISTING.search(ctx.span.text):
+        return []
+    if not re.search(r"\b(manager|managerial|coach|boss|job|role|replace|successor)", previous.text, re.I):
+        return []
+    teams = [m for m in previous.mentions if m.is_team] or [m for m in ctx.view.mentions if m.is_team]
+    team = teams[0].entity if teams else ctx.focus_club()
+    if team is None:
+        return []
+    value = "shortlisted" if re.search(r"shortlist|candidates", previous.text, re.I) else "linked"
+    out = []
+    for person in ctx.people():
+        if person.start > 0 and ctx.doc[person.start - 1].lower_ in ("by", "told"):
+            continue  # "As reported by Anthony Joseph": the reporter
+        if _coaches(ctx, person.entity, team):
+            continue
+        out.append(Draft("candidate_for", person.entity, team, value, None, modality="possible"))
+    return out
 
 
 def _is_executive_here(ctx: SentenceContext, person: Mention) -> bool:
