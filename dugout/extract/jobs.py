@@ -61,7 +61,6 @@ AT_RISK_PHRASES = (
     "easing the pressure",
     "pressure is easing",
     "pressure easing",
-    "fate",
     "the door",
     "could be sacked",
     "could be fired",
@@ -70,7 +69,6 @@ AT_RISK_PHRASES = (
     "future in doubt",
     "future is in doubt",
     "uncertain future",
-    "his future",
 )
 SECURE_PHRASES = (
     "job is not at risk",

@@ -543,7 +543,13 @@ def _successions(ctx: SentenceContext) -> list[Draft]:
         for m in followed:
             if not described_as_coach(ctx, m) and not any(t.lower_ in COACH_TITLES for t in ctx.span):
                 continue  # "replace Lucy Bronze" in a squad story is about a player
-            team = ctx.article.coached.get(m.entity.id) or kb_team(ctx, m.entity) or _team_near(ctx, tok)
+            named = [t for t in ctx.teams() if t.start > tok.i]  # "replaced X as Belgium's manager"
+            team = (
+                (named[0].entity if named else None)
+                or ctx.article.coached.get(m.entity.id)
+                or kb_team(ctx, m.entity)
+                or _team_near(ctx, tok)
+            )
             if team is not None:
                 out.append(
                     Draft("coach_of", m.entity, team, "former", doc[tok.i], attributed=False, score=0.6)
@@ -556,8 +562,11 @@ def _plural_lists(ctx: SentenceContext) -> list[Draft]:
     the people listed after a plural coach noun are the team's former coaches."""
     out: list[Draft] = []
     noun = next((t for t in ctx.span if t.lower_ in ("managers", "coaches", "bosses")), None)
-    if noun is None:
-        return out
+    counted = noun is not None and any(
+        c.dep_ == "nummod" or c.lower_ in ("several", "many", "numerous") for c in noun.children
+    )
+    if not counted:
+        return out  # "five managers" a club has had, not "among Spanish managers"
     listed = [m for m in ctx.people() if m.start > noun.i]
     team = _team_near(ctx, noun)
     if (

@@ -256,7 +256,6 @@ HEAD_STAGES = {
     "admirer": "interest",
     "swoop": "interest",
     "pursuit": "interest",
-    "race": "interest",
 }
 DEAL_NOUNS = {"deal", "move", "transfer", "signing", "switch", "loan", "agreement", "capture", "contract"}
 COMPLETION_VERBS = {

@@ -725,6 +725,24 @@ class Resolver:
                             Mention(aged, tok.i + 1, doc[aged : tok.i + 1].text, person, "person", via="age")
                         )
                         continue
+                # "German national team manager X": a demonym before "national team" needs no "the"
+                nxt = doc[tok.i + 1] if tok.i + 1 < sent.end else None
+                if (
+                    (prev is None or prev.lower_ != "the")
+                    and tok.text[:1].isupper()
+                    and nxt is not None
+                    and nxt.lower_ == "national"
+                    and tok.i + 2 < sent.end
+                    and doc[tok.i + 2].lower_ in ("team", "side")
+                ):
+                    country = self.kb.country_of_demonym(tok.text)
+                    team = self.kb.national_team(country) if country else None
+                    if team is not None:
+                        span_text = doc[tok.i : tok.i + 3].text
+                        added.append(
+                            Mention(tok.i, tok.i + 3, span_text, team, "national_team", via="demonym")
+                        )
+                        continue
                 # "the Italian", "the Spaniard"
                 if prev is not None and prev.lower_ == "the" and tok.text[:1].isupper():
                     country = self.kb.country_of_demonym(tok.text)
