@@ -17,6 +17,7 @@ from dugout.extract.context import (
     Draft,
     SentenceContext,
     described_as_coach,
+    described_as_executive,
     is_passive,
     kb_team,
     negated,
@@ -224,6 +225,8 @@ def extract(ctx: SentenceContext) -> list[Draft]:
             person = _described_person(ctx, tok)
         if person is None:
             continue
+        if described_as_executive(ctx, person) and not described_as_coach(ctx, person):
+            continue  # a director's or chief executive's move is not a coach's job status
         team_entity = team.entity if team else _team_fallback(ctx, person, tok)
         if team_entity is None:
             continue

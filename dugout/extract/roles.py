@@ -61,7 +61,7 @@ THREE_WORD_ROLES = {
 }
 PAST_MARKS = {"former", "ex", "ex-", "previous", "then", "erstwhile", "old", "late", "one-time", "onetime"}
 INTERIM_MARKS = {"interim", "caretaker", "acting", "temporary"}
-INCOMING_MARKS = {"new", "incoming", "future", "next"}
+INCOMING_MARKS = {"incoming", "future", "next"}
 MANAGE_VERBS = {"manage", "coach"}
 PLAYER_PAST = {
     "striker",
