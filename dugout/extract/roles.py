@@ -16,6 +16,7 @@ from spacy.tokens import Token
 from dugout.extract.context import Draft, SentenceContext, children, described_as_coach, kb_team
 from dugout.kb.model import Entity
 from dugout.nlp.entities import Mention
+from dugout.records import Claim
 
 COACH_TITLES = {
     "manager",
@@ -623,3 +624,20 @@ def _known_posts(ctx: SentenceContext) -> list[Draft]:
                         Draft("coach_of", person.entity, team, value, None, attributed=False, score=0.5)
                     )
     return out
+
+
+def spells_ended(claims: list[Claim]) -> list[Claim]:
+    """A coach the same report says was sacked or resigned is that team's former coach, whatever
+    title the report gave him first ("have sacked Manager Roberto Di Matteo")."""
+    ended = {
+        (c.subject, c.object)
+        for c in claims
+        if c.type == "job_status"
+        and c.value in ("dismissed", "resigned")
+        and c.polarity == "affirmed"
+        and c.modality in ("fact", "reported")
+    }
+    for claim in claims:
+        if claim.type == "coach_of" and claim.value == "current" and (claim.subject, claim.object) in ended:
+            claim.value = "former"
+    return claims

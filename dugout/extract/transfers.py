@@ -336,6 +336,31 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
             stage = (
                 "interest" if tok.head.lemma_ in ("want", "consider", "keen", "hope", "look") else "signed"
             )
+        if stage == "signed" and tok.tag_ == "VB":
+            # "to sign X": the verb it hangs on says how far it got ("agreed a deal to sign", "debating
+            # whether to sign", "are set to sign")
+            for above in list(tok.ancestors)[:4]:
+                lemma = above.lemma_.lower()
+                if lemma in ("agree", "agreement", "accept"):
+                    stage = "agreed"
+                    break
+                if lemma in ("talk", "negotiate", "discussion", "negotiation"):
+                    stage = "negotiating"
+                    break
+                if lemma in (
+                    "want",
+                    "consider",
+                    "debate",
+                    "hope",
+                    "look",
+                    "keen",
+                    "eye",
+                    "plan",
+                    "try",
+                    "bid",
+                ):
+                    stage = "interest"
+                    break
         if stage == "signed" and tok.pos_ == "NOUN" and tok.lemma_ in ("signing", "deal", "move"):
             # "completed the signing of X" is a signing; "an attempt to beat City to the signing of X",
             # "a possible deal for X" are interest
