@@ -7,7 +7,10 @@ Attribution and modality are decided here once for every family's drafts.
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 
 from dugout.extract import candidates, jobs, matches, meetings, roles, transfers
 from dugout.extract.attribution import Attribution, carries_over, infer_outlet, sentence_attribution
@@ -15,7 +18,7 @@ from dugout.extract.context import Draft, SentenceContext
 from dugout.extract.modality import cue_modality
 from dugout.kb.index import KnowledgeBase, load_kb
 from dugout.nlp.entities import ResolvedArticle, Resolver
-from dugout.nlp.pipeline import ParsedArticle, parse_articles
+from dugout.nlp.pipeline import ParsedArticle, Screen, load_nlp, parse_articles
 from dugout.nlp.timex import time_in
 from dugout.records import MODALITIES, Article, Claim, weakest
 
@@ -111,7 +114,7 @@ def claims_of(resolved: ResolvedArticle, kb: KnowledgeBase) -> list[Claim]:
             for draft in family(ctx):
                 drafts.append((draft, ctx, attribution))
     claims = [_finish(d, ctx, attribution, article) for d, ctx, attribution in drafts]
-    return one_per_key([c for c in claims if c is not None])
+    return roles.spells_ended(one_per_key([c for c in claims if c is not None]))
 
 
 def _finish(
@@ -193,12 +196,198 @@ def one_per_key(claims: Iterable[Claim]) -> list[Claim]:
     ]
 
 
+# -- the screen: which sentences can carry a claim, from the families' own word lists ----------
+
+# Words of the families' lists that only ever qualify a claim another word triggers ("the club's
+# future", "expected to", "women's"): too common in football copy to let a sentence through alone.
+_CONTEXT_WORDS = {
+    "football",
+    "going",
+    "want",
+    "wants",
+    "wanted",
+    "women",
+    "clubs",
+    "international",
+    "sporting",
+    "hope",
+    "hopes",
+    "head",
+    "role",
+    "member",
+    "members",
+    "expected",
+    "likely",
+    "future",
+    "saw",
+    "try",
+    "trying",
+    "attempt",
+    "ready",
+    "previous",
+    "general",
+    "executive",
+    "plans",
+    "new",
+    "next",
+    "old",
+    "then",
+    "first",
+    "current",
+    "late",
+    "set",
+    "men",
+    "due",
+    "close",
+    "look",
+    "star",
+    "team",
+    "teams",
+    "side",
+    "squad",
+    "players",
+    "player",
+    "club",
+    "take",
+    "step",
+    "charges",
+    "outfit",
+    "senior",
+}
+# Stop words that are triggers all the same ("named as coach", "took charge").
+_TRIGGER_STOP_WORDS = {"name", "give", "move", "back", "call", "put", "top"}
+# Constructions no single word gives: "Potter's Chelsea", "played under Klopp", "guided Argentina
+# to", "took charge", "his Fulham side", "the Chelsea squad".
+_CONSTRUCTIONS = re.compile(
+    r"[A-Z][\w.-]*['’]s [A-Z]|\bunder [A-Z]|\bguid(?:e|ed|es|ing)\b|\b(?:take|took|taken|takes|taking) "
+    r"(?:charge|over)\b|\b(?:his|her|their|[A-Z][\w.-]*['’]s?|the [A-Z][\w.-]*)(?: [A-Z][\w.-]*)* "
+    r"(?:players|squad|side|team|charges|men|outfit)\b"
+)
+# Something a claim can be about: a capitalised word after the first, or a reference the
+# resolver turns into a name ("he", "the club", "the 45-year-old").
+_NAMED = re.compile(
+    r"\s[\"“‘'(]?[A-Z]|^[\"“‘'(]?[A-Z][\w.'’-]*\s|"
+    r"\b(?:[Hh]e|[Ss]he|[Hh]is|[Hh]er|[Tt]heir|club|year[- ]old)\b"
+)
+
+
+def _strings(value: object) -> Iterator[str]:
+    """The strings of a module-level word list: sets, sequences, dict keys and values, tuples."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(k)
+            if not isinstance(v, (int, float)):
+                yield from _strings(v)
+    elif isinstance(value, (set, frozenset, list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _patterns(value: object) -> Iterator[re.Pattern[str]]:
+    if isinstance(value, re.Pattern):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _patterns(item)
+
+
+class ClaimScreen:
+    """Whether a sentence can carry a claim, decided from its text in microseconds.
+
+    Built from the registered families' own vocabulary — every module-level word set, phrase
+    list and compiled pattern of the module each family lives in — so a word a family learns
+    is screened in without touching this class. A word matches in any inflection the model's
+    lemmatizer knows ("met" for "meet", "sacked" for "sack"). A sentence passes when it holds
+    one of those words or patterns; the rest never reach the parser.
+    """
+
+    def __init__(self, families: Iterable[Family]) -> None:
+        modules = {inspect.getmodule(f) for f in families} - {None}
+        words: set[str] = set()
+        phrases: set[str] = set()
+        patterns: list[re.Pattern[str]] = []
+        for module in modules:
+            for name, value in vars(module).items():
+                if name.startswith("_") and not name.startswith("_TRIGGER"):
+                    continue
+                if isinstance(value, re.Pattern) or (
+                    isinstance(value, (list, tuple)) and any(True for _ in _patterns(value))
+                ):
+                    patterns.extend(_patterns(value))
+                    continue
+                if not isinstance(value, (set, frozenset, list, tuple, dict)):
+                    continue
+                for text in _strings(value):
+                    text = text.lower().strip()
+                    if " " in text:
+                        phrases.add(text)
+                    elif text:
+                        words.add(text)
+        stop = load_nlp().Defaults.stop_words - _TRIGGER_STOP_WORDS
+        words = {
+            w
+            for w in words
+            if w not in stop and w not in _CONTEXT_WORDS and len(w) > 1 and (w.isalpha() or "-" in w)
+        }
+        forms = set(words) | _inflections(words)
+        self.words = {f + suffix for f in forms for suffix in _SUFFIXES}
+        """Every trigger word in every form the screen accepts, lowercased: a set look-up a word."""
+        self.phrases = sorted(phrases)
+        self.patterns = [*patterns, _CONSTRUCTIONS]
+
+    def __call__(self, text: str) -> bool:
+        if not _NAMED.search(text):
+            return False
+        lowered = text.lower()
+        if any(w in self.words for w in _WORD.findall(lowered)):
+            return True
+        return any(p in lowered for p in self.phrases) or any(p.search(text) for p in self.patterns)
+
+
+_SUFFIXES = ("", "s", "es", "d", "ed", "ing", "n")
+_WORD = re.compile(r"[\w'’-]*\w")
+
+
+def _inflections(lemmas: set[str]) -> set[str]:
+    """Irregular forms of the given lemmas from the model's lemmatizer tables ("met", "won", "left"),
+    and regular stems whose final "e" drops or consonant doubles ("hiring", "sacking", "axed")."""
+    forms: set[str] = set()
+    try:
+        tables = load_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_exc")
+        for pos in ("verb", "noun", "adj"):
+            for form, lemma_list in tables.get(pos, {}).items():
+                if any(lemma in lemmas for lemma in lemma_list):
+                    forms.add(form)
+    except (KeyError, ValueError):
+        pass
+    for lemma in lemmas:
+        if lemma.endswith("e"):
+            forms.add(lemma[:-1])  # hire → hir(ing|ed)
+        if len(lemma) > 2 and lemma[-1] not in "aeiouwy" and lemma[-2] in "aeiou":
+            forms.add(lemma + lemma[-1])  # sit → sitt(ing)
+    return forms
+
+
+@lru_cache(maxsize=8)
+def _screen_for(families: tuple[Family, ...]) -> ClaimScreen:
+    return ClaimScreen(families)
+
+
+def claim_screen() -> Screen:
+    """The screen for the families registered now."""
+    return _screen_for(tuple(FAMILIES.values()))
+
+
 class Extractor:
     """The whole path from Articles to claims, the model and knowledge base loaded once."""
 
-    def __init__(self, kb: KnowledgeBase | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase | None = None, screen: bool = True) -> None:
         self.kb = kb or load_kb()
         self.resolver = Resolver(self.kb)
+        self.screen = screen
+        """Parse only the sentences that can carry a claim (see `ClaimScreen`); False parses all."""
 
     def resolve(self, parsed: ParsedArticle) -> ResolvedArticle:
         return self.resolver.resolve(parsed)
@@ -208,7 +397,8 @@ class Extractor:
     ) -> Iterator[tuple[Article, list[Claim]]]:
         """Claims of each report. A report that breaks the extractor is passed to `on_error` and
         skipped, so one odd page never stops a batch of thousands; without `on_error` it raises."""
-        for parsed in parse_articles(articles):
+        screen = claim_screen() if self.screen else None
+        for parsed in parse_articles(articles, screen=screen):
             try:
                 if not parsed.article.outlet:
                     parsed.article.outlet = infer_outlet(parsed.article.text, self.kb)

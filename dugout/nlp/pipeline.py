@@ -8,9 +8,11 @@ original text so evidence is always a verbatim copy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 import spacy
 from spacy.language import Language
@@ -69,13 +71,108 @@ def blocks_of(article: Article) -> list[Block]:
     return blocks
 
 
-def parse_articles(articles: Iterable[Article], batch_size: int = 64) -> Iterator[ParsedArticle]:
-    """Parse articles, batching their paragraphs through `nlp.pipe` for speed."""
+Screen = Callable[[str], bool]
+"""Says from a sentence's text alone whether it can carry a claim (built in `extract.pipeline`)."""
+
+ARTICLES_PER_BATCH = 32
+"""Reports whose paragraphs go through `nlp.pipe` together: big enough for efficient batches,
+small enough that memory stays flat however long the stream."""
+
+
+# The end of a sentence by punctuation alone: . ! ? (or …), any closing quotes or brackets, then
+# space. Not the parser's split, only the screen's: the parser splits what is kept on its own.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])([\"”’'»)\]]*)\s+")
+
+
+def rough_sentences(text: str) -> list[tuple[int, int]]:
+    """Character ranges of a paragraph's sentences by punctuation alone (microseconds a paragraph)."""
+    ranges = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.end(1) > start:
+            ranges.append((start, m.end(1)))
+        start = m.end()
+    if start < len(text):
+        ranges.append((start, len(text)))
+    return ranges
+
+
+# A sentence that leans on the one before it: a pronoun or a description standing for a name
+# ("he", "the Italian", "the 45-year-old", "the club"), or a source carried over ("They also say").
+_LOOKS_BACK = re.compile(
+    r"\b(?:he|she|his|her|him|they|their|it|this|that|the (?:club|manager|coach|boss|[A-Z]\w+)|"
+    r"year[- ]old|also|adds?|added)\b",
+    re.IGNORECASE,
+)
+# A sentence naming a source, whose attribution the next sentence may inherit.
+_SOURCE_CUE = re.compile(
+    r"\b(?:says?|said|reports?|reported|reporting|according|told|tells|claims?|claimed|understands?|"
+    r"understood|reveals?|revealed|believes?|believed|sources?|insiders?|per|via)\b|\(",
+    re.IGNORECASE,
+)
+
+
+def screened_ranges(text: str, screen: Screen) -> list[tuple[int, int]]:
+    """The parts of a paragraph worth the full pipeline: empty when no sentence can carry a claim.
+
+    A sentence is kept when `screen` says it can carry a claim, with the sentence before it
+    when one leans on the other (a pronoun or "the Italian" to resolve, a source to carry over)
+    and a bracketed source tag after it ("(Marca)"). Consecutive kept sentences are parsed
+    together, as one run; the rest of the paragraph is never parsed.
+    """
+    ranges = rough_sentences(text)
+    sentences = [text[s:e] for s, e in ranges]
+    wanted: set[int] = set()
+    for i, sentence in enumerate(sentences):
+        if not screen(sentence):
+            continue
+        wanted.add(i)
+        if i > 0 and (_LOOKS_BACK.search(sentence) or _SOURCE_CUE.search(sentences[i - 1])):
+            wanted.add(i - 1)
+        if i + 1 < len(sentences) and sentences[i + 1].lstrip().startswith("("):
+            wanted.add(i + 1)
+    runs: list[tuple[int, int]] = []
+    for i in sorted(wanted):
+        if runs and i - 1 in wanted:
+            runs[-1] = (runs[-1][0], ranges[i][1])
+        else:
+            runs.append(ranges[i])
+    return runs
+
+
+def _pieces(article: Article, screen: Screen | None) -> list[tuple[int, str]]:
+    """(offset into the article text, text) of each part of the report to parse."""
+    pieces = []
+    for block in blocks_of(article):
+        text = article.text[block.start : block.end]
+        if screen is None:
+            pieces.append((block.start, text))
+            continue
+        for start, end in screened_ranges(text, screen):
+            pieces.append((block.start + start, text[start:end]))
+    return pieces
+
+
+def parse_articles(
+    articles: Iterable[Article], batch_size: int = 256, screen: Screen | None = None
+) -> Iterator[ParsedArticle]:
+    """Parse articles in reading order, batching paragraphs of several reports through `nlp.pipe`.
+
+    With a `screen`, only the sentences that can carry a claim (and their neighbours) are
+    parsed; paragraphs without one are skipped. Offsets always point into the original text.
+    The stream is read `ARTICLES_PER_BATCH` reports at a time, never all at once.
+    """
     nlp = load_nlp()
-    for article in articles:
-        blocks = blocks_of(article)
-        texts = [article.text[b.start : b.end] for b in blocks]
-        parsed = ParsedArticle(article)
-        for block, doc in zip(blocks, nlp.pipe(texts, batch_size=batch_size), strict=True):
-            parsed.paragraphs.append(Paragraph(block.start, doc))
-        yield parsed
+    stream = iter(articles)
+    while True:
+        group = list(islice(stream, ARTICLES_PER_BATCH))
+        if not group:
+            return
+        pieces = [_pieces(article, screen) for article in group]
+        texts = (text for each in pieces for _offset, text in each)
+        docs = nlp.pipe(texts, batch_size=batch_size)
+        for article, each in zip(group, pieces, strict=True):
+            parsed = ParsedArticle(article)
+            for offset, _text in each:
+                parsed.paragraphs.append(Paragraph(offset, next(docs)))
+            yield parsed
