@@ -117,3 +117,11 @@ mentions = Table(
     Index("ix_mentions_doc", "doc"),
     Index("ix_mentions_surface_folded", "surface_folded"),
 )
+
+# Version 3: every distinct folded subject and object name of the claims, so a name query
+# matches words in a few thousand names rather than scanning every claim.
+claim_names = Table(
+    "claim_names",
+    metadata,
+    Column("folded", Text, primary_key=True),
+)
