@@ -7,6 +7,7 @@ the file and the reason; the batch goes on and the exit status says it failed.
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -99,6 +100,43 @@ def _open_output(path: Path):
         _fail(f"{path}: cannot write ({e.strerror})")
 
 
+WorkersOpt = Annotated[
+    int,
+    typer.Option("--workers", min=1, help="Extract in this many processes on this machine (same output)."),
+]
+ClusterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        help="Extract on a Dask cluster: a scheduler address (tcp://host:8786), or local:N (N workers here).",
+    ),
+]
+
+
+@contextmanager
+def _extraction(
+    articles: Iterable[Article], on_error, workers: int = 1, cluster: str | None = None
+) -> Iterator[Iterator[tuple[Article, list]]]:
+    """(article, claims) in input order: in this process, in `workers` processes, or on a cluster."""
+    if cluster is not None:
+        from dugout.scale.cluster import ClusterError, connect
+        from dugout.scale.run import extract_on_cluster
+
+        try:
+            with connect(cluster) as client:
+                yield extract_on_cluster(articles, client, on_error)
+        except ClusterError as e:
+            _fail(str(e))
+        return
+    if workers > 1:
+        from dugout.scale.pool import extract_parallel
+
+        _extractor()  # a missing model is one clear line here, not one per worker
+        yield extract_parallel(articles, workers, on_error)
+        return
+    yield _extractor().run(articles, on_error)
+
+
 def _extractor():
     from dugout.extract.pipeline import Extractor
     from dugout.kb.loader import KBError
@@ -120,6 +158,8 @@ def extract(
     ] = None,
     outlet: OutletOpt = None,
     published: PublishedOpt = None,
+    workers: WorkersOpt = 1,
+    cluster: ClusterOpt = None,
 ) -> None:
     """Extract claims from reports and write them as JSON lines; stores nothing.
 
@@ -131,17 +171,18 @@ def extract(
         dugout extract ../shared/eval/seeds/articles.jsonl -o claims.jsonl
 
         dugout extract ../shared/seeds/ --outlet ESPN --published 2023-05-19
+
+        dugout extract ../shared/corpus/football_news.jsonl --workers 4 -o claims.jsonl
     """
     options = ReadOptions(outlet=outlet, published=_check_date(published), allow_urls=False)
     problems = Problems()
-    extractor = _extractor()
     sink = _open_output(output) if output else sys.stdout
     try:
-        for _article, claims in extractor.run(
-            _articles(read_inputs(paths, options), problems), problems.failed
-        ):
-            for claim in claims:
-                sink.write(json.dumps(claim.to_dict(), ensure_ascii=False) + "\n")
+        articles = _articles(read_inputs(paths, options), problems)
+        with _extraction(articles, problems.failed, workers, cluster) as results:
+            for _article, claims in results:
+                for claim in claims:
+                    sink.write(json.dumps(claim.to_dict(), ensure_ascii=False) + "\n")
     finally:
         if output:
             sink.close()
@@ -164,6 +205,8 @@ def ingest(
         bool,
         typer.Option("--allow-private", help="Allow fetching from loopback and private network addresses."),
     ] = False,
+    workers: WorkersOpt = 1,
+    cluster: ClusterOpt = None,
 ) -> None:
     """Read reports, extract their claims and store both; the same report twice is stored once.
 
@@ -175,6 +218,8 @@ def ingest(
         dugout ingest ../shared/seeds --outlet ESPN
 
         dugout ingest https://example.com/football/rss.xml --db postgresql://localhost/dugout
+
+        dugout ingest ../shared/corpus --cluster tcp://scheduler:8786 --db postgresql://db/dugout
     """
     from dugout.store import Store, StoreError
 
@@ -184,16 +229,20 @@ def ingest(
         store = Store.open(db)
     except StoreError as e:
         _fail(str(e))
-    extractor = _extractor()
+    if workers == 1 and cluster is None:
+        _extractor()
     stats = {"read": 0, "stored": 0, "duplicates": 0, "claims": 0}
 
     def fresh(articles: Iterable[Article]) -> Iterator[Article]:
-        for article in articles:
-            stats["read"] += 1
-            if store.find_duplicate(article):
-                stats["duplicates"] += 1
-                continue
-            yield article
+        # Stored reports are skipped before any parsing, checked a batch at a time.
+        for batch in _batches(articles, 500):
+            stats["read"] += len(batch)
+            known = store.stored_of(batch)
+            for article in batch:
+                if article.id in known:
+                    stats["duplicates"] += 1
+                else:
+                    yield article
 
     show = err.is_terminal
     with (
@@ -210,15 +259,15 @@ def ingest(
     ):
         task = progress.add_task("ingesting", total=None)
         try:
-            for article, claims in extractor.run(
-                fresh(_articles(read_inputs(paths, options), problems)), problems.failed
-            ):
-                if store.add_report(article, claims):
-                    stats["stored"] += 1
-                    stats["claims"] += len(claims)
-                else:
-                    stats["duplicates"] += 1
-                progress.advance(task)
+            articles = fresh(_articles(read_inputs(paths, options), problems))
+            with _extraction(articles, problems.failed, workers, cluster) as results:
+                for article, claims in results:
+                    if store.add_report(article, claims):
+                        stats["stored"] += 1
+                        stats["claims"] += len(claims)
+                    else:
+                        stats["duplicates"] += 1
+                    progress.advance(task)
         except StoreError as e:
             _fail(str(e))
     err.print(
@@ -229,6 +278,17 @@ def ingest(
     )
     if problems.count:
         raise typer.Exit(1)
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 CLAIM_COLUMNS = [
