@@ -1,0 +1,187 @@
+"""Throughput of dugout extraction against plain spaCy, on the same reports, in one run.
+
+    python bench/throughput.py [-n 300] [--source ../shared/corpus] [--workers 2] [--f1]
+
+Takes the first N reports of the corpus (a .jsonl file, or every .jsonl/.txt/.html file of a
+folder), streamed into a temporary JSONL file, then runs each measurement in a fresh process
+(so peak memory is each one's own):
+
+  plain     en_core_web_sm `nlp.pipe` over the report texts, all components: the natural peer
+            (spaCy's default batch size; `--modes plain64,...` also times batch_size=64, its best here)
+  extract   `dugout extract FILE -o OUT` (the CLI, in process, after the model is loaded)
+  ingest    `dugout ingest FILE --db tmp.sqlite` (extraction and the store)
+  extract --workers N   the same in N processes (the speed-up over one process)
+
+and prints reports/s, words/s and peak resident memory (MB) for each, and dugout's ratio
+over the plain pipeline. --f1 adds dev and seeds F1 with the claim screen on and off.
+Figures are wall-clock and depend on the machine; run it on an idle one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process and its (waited-for) children, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def write_sample(source: Path, n: int, out: Path) -> tuple[int, int]:
+    """The first n reports of `source` as input records in `out`; (reports, words)."""
+    from dugout.ingest.readers import ReadOptions, read_inputs
+    from dugout.records import Article
+
+    count = words = 0
+    with out.open("w", encoding="utf-8") as sink:
+        if source.is_file() and source.suffix == ".jsonl":
+            with source.open(encoding="utf-8") as f:
+                for line in f:
+                    if count >= n:
+                        break
+                    r = json.loads(line)
+                    record = {k: r.get(k) for k in ("id", "url", "outlet", "published", "title", "text")}
+                    sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    count += 1
+                    words += len(r["text"].split())
+        else:
+            for item in read_inputs([str(source)], ReadOptions(allow_urls=False)):
+                if count >= n:
+                    break
+                if isinstance(item, Article):
+                    sink.write(json.dumps(item.to_record(), ensure_ascii=False) + "\n")
+                    count += 1
+                    words += len(item.text.split())
+    return count, words
+
+
+def measure(mode: str, sample: Path, workers: int) -> dict:
+    """One measurement, in this process (called in a fresh child by `main`)."""
+    from dugout.nlp.pipeline import load_nlp
+
+    nlp = load_nlp()
+    from dugout.extract.pipeline import Extractor, claim_screen
+
+    if not mode.startswith("plain"):
+        Extractor()  # the knowledge base loaded, as the CLI would before reading
+        claim_screen()
+    list(nlp.pipe(["Carlo Ancelotti met Florentino Perez on Tuesday."]))  # warm
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        if mode.startswith("plain"):
+            texts = (json.loads(line)["text"] for line in sample.open(encoding="utf-8"))
+            size = int(mode[5:] or 0) or None  # "plain64": batch_size 64; "plain": spaCy's default
+            for _doc in nlp.pipe(texts, batch_size=size):
+                pass
+        else:
+            from dugout.cli import app
+
+            args = [mode, str(sample)]
+            args += ["-o", os.path.join(tmp, "claims.jsonl")] if mode == "extract" else []
+            args += ["--db", os.path.join(tmp, "bench.db")] if mode == "ingest" else []
+            args += ["--workers", str(workers)] if workers > 1 else []
+            try:
+                app(args, standalone_mode=False)
+            except SystemExit as e:  # typer.Exit on a failed report
+                if e.code:
+                    raise
+        seconds = time.perf_counter() - start
+    return {"mode": mode, "workers": workers, "seconds": seconds, "peak_mb": peak_mb()}
+
+
+def f1_figures() -> list[dict]:
+    """Dev and seeds F1 with the screen on and off, in one process so the rules are the same."""
+    from dugout.evaluate import score, squash
+    from dugout.extract.pipeline import Extractor
+    from dugout.ingest.readers import ReadOptions, read_inputs
+    from dugout.records import Article
+
+    rows = []
+    for name in ("seeds", "dev"):
+        base = SHARED / "eval" / name
+        gold = [json.loads(x) for x in (base / "gold.jsonl").open(encoding="utf-8") if x.strip()]
+        records = [
+            a
+            for a in read_inputs([str(base / "articles.jsonl")], ReadOptions(allow_urls=False))
+            if isinstance(a, Article)
+        ]
+        texts = {a.id: squash((a.title or "") + " " + a.text) for a in records}
+        for screen in (False, True):
+            predicted = [c.to_dict() for _a, cs in Extractor(screen=screen).run(records) for c in cs]
+            p, r, f = score(gold, predicted, texts).total()
+            rows.append({"set": name, "screen": screen, "P": p, "R": r, "F1": f, "claims": len(predicted)})
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("-n", type=int, default=300, help="reports to read (default 300)")
+    parser.add_argument("--source", type=Path, default=SHARED / "corpus" / "football_news.jsonl")
+    parser.add_argument("--workers", type=int, default=2, help="also time --workers N (0: skip)")
+    parser.add_argument("--f1", action="store_true", help="also score dev and seeds, screen on and off")
+    parser.add_argument("--modes", default="plain,extract,ingest", help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, metavar=("MODE", "SAMPLE", "WORKERS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        mode, sample, workers = args.child
+        print(json.dumps(measure(mode, Path(sample), int(workers))))
+        return
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sample = Path(tmp) / "sample.jsonl"
+        reports, words = write_sample(args.source, args.n, sample)
+        print(f"{reports} reports, {words} words from {args.source}")
+        runs = [(m, 1) for m in args.modes.split(",")]
+        if args.workers > 1:
+            runs.append(("extract", args.workers))
+        results = {}
+        for mode, workers in runs:
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", mode, str(sample), str(workers)],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            results[(mode, workers)] = r
+            label = f"dugout {mode}" + (f" --workers {workers}" if workers > 1 else "")
+            if mode.startswith("plain"):
+                label = "plain en_core_web_sm nlp.pipe" + (f" batch {mode[5:]}" if mode[5:] else "")
+            print(
+                f"{label:<34} {reports / r['seconds']:7.2f} reports/s {words / r['seconds']:9.0f} words/s"
+                f"   {r['seconds']:7.1f} s   peak {r['peak_mb']:6.0f} MB"
+            )
+    for peer in [m for m, _w in results if m.startswith("plain")]:
+        plain = results[(peer, 1)]
+        for (mode, workers), r in results.items():
+            if not mode.startswith("plain"):
+                label = f"dugout {mode}" + (f" --workers {workers}" if workers > 1 else "")
+                print(f"{label} / {peer} throughput: {plain['seconds'] / r['seconds']:.2f}x")
+    one, many = results.get(("extract", 1)), results.get(("extract", args.workers))
+    if one and many and args.workers > 1:
+        print(f"--workers {args.workers} speed-up over one process: {one['seconds'] / many['seconds']:.2f}x")
+    if args.f1:
+        for row in f1_figures():
+            print(
+                f"{row['set']:<6} screen {'on ' if row['screen'] else 'off'}  P {row['P']:.3f}"
+                f"  R {row['R']:.3f}  F1 {row['F1']:.4f}  ({row['claims']} claims)"
+            )
+
+
+if __name__ == "__main__":
+    main()
