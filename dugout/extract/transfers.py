@@ -242,6 +242,7 @@ HEAD_STAGES = {
     "target": "interest",
     "link": "interest",
     "interest": "interest",
+    "attract": "interest",
     "monitor": "interest",
     "want": "interest",
     "chase": "interest",

@@ -192,6 +192,19 @@ PLAYER_MOVE_WORDS = {
     "join",
     "release",
 }
+PLAYER_POSITIONS = {
+    "midfielder",
+    "striker",
+    "defender",
+    "winger",
+    "forward",
+    "goalkeeper",
+    "keeper",
+    "full-back",
+    "centre-back",
+    "playmaker",
+    "attacker",
+}
 ROLE_ADJECTIVES = {
     "sporting",
     "technical",
@@ -809,6 +822,10 @@ class Resolver:
                 if coach is not None:
                     added.append(coach)
                     continue
+                player = self._unnamed_player(view, tok, seen_people)
+                if player is not None:
+                    added.append(player)
+                    continue
                 if prev is not None and prev.lower_ == "the" and tok.lower_ == "club" and club_counts:
                     nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
                     if nxt is None or nxt.pos_ != "PROPN":
@@ -867,6 +884,39 @@ class Resolver:
                 if person is not None:
                     return Mention(k, tok.i + 1, doc[k : tok.i + 1].text, person, "person", via="title")
         return None
+
+    def _unnamed_player(self, view: SentenceView, tok: Token, seen_people: list[Entity]) -> Mention | None:
+        """ "The Manchester United midfielder is expected to ...", "The defender may leave ...": a
+        position noun with no name after it stands for the player the report is following."""
+        if tok.lower_ not in PLAYER_POSITIONS or not seen_people:
+            return None
+        doc = view.span.doc
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is not None and (nxt.pos_ == "PROPN" or nxt.text == ","):
+            return None  # "midfielder Jude Bellingham", "the striker, X, ..." name him
+        k = tok.i - 1
+        while k >= view.span.start and (
+            view.mention_at(doc[k]) is not None or doc[k].pos_ in ("ADJ", "PROPN")
+        ):
+            k -= 1
+        if (
+            k < view.span.start
+            or doc[k].lower_ != "the"
+            or not (k == view.span.start or tok.dep_ in ("nsubj", "nsubjpass"))
+        ):
+            return None
+        players = [
+            p
+            for p in seen_people
+            if not any(
+                r.role
+                in ("head_coach", "interim_coach", "president", "chairman", "owner", "sporting_director")
+                for r in self.kb.roles_of.get(p.id, [])
+            )
+        ]
+        if not players:
+            return None
+        return Mention(k, tok.i + 1, doc[k : tok.i + 1].text, players[-1], "person", via="position")
 
     def _focus(self, resolved: ResolvedArticle, counts: Counter[str], country: str | None) -> Entity | None:
         for cid, _ in counts.most_common():
