@@ -115,6 +115,13 @@ def sentence_attribution(ctx: SentenceContext, carried: Attribution | None) -> A
         ):
             return Attribution("reports", "reports")
     if re.search(
+        r"\b(other reports|others that have (?:emerged|appeared)|reports elsewhere|contradicts? others)\b",
+        lower,
+    ):
+        return Attribution(
+            "other reports", "reports"
+        )  # "this report does contradict others that have emerged"
+    if re.search(
         r"\b(reportedly|as (?:previously |first )?reported|as revealed|it is understood|it is believed|"
         r"rumou?red|reports (?:in|from|claim|suggest)|"
         r"local media|according to reports)\b",

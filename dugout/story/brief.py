@@ -288,6 +288,17 @@ def _transfer(ln: Line, club: str) -> str:
     return f"{club} have signed {player}{src}"
 
 
+def _voice(c: StoryClaim, fallback: str) -> str:
+    """Who says it, as a journalist would put it: the cited source, else the publisher."""
+    source = c.claim.attribution
+    if source and source.lower() in ("sources", "source"):
+        return f"sources told {c.outlet}" if c.outlet else "sources said"
+    if source and source.lower().endswith("reports"):
+        return f"{source} say"
+    who = source or c.outlet or fallback
+    return f"{who} says"
+
+
 def brief(story: Story) -> list[Sentence]:
     """The briefing's sentences, in reading order: who, status, people around, disputes, stale facts."""
     out = _person(story) if story.kind == "person" else _club(story)
@@ -298,7 +309,7 @@ def brief(story: Story) -> list[Sentence]:
         out.append(
             Sentence(
                 f"Reports conflict ({con.reason.replace('within 0 days', 'in one report')}): "
-                f"{a.outlet or 'one report'} says {_quote(a)}, {b.outlet or 'another'} says {_quote(b)}",
+                f"{_voice(a, 'one report')} {_quote(a)}, {_voice(b, 'another')} {_quote(b)}",
                 [a, b],
             )
         )
