@@ -169,14 +169,24 @@ def _clash(a: StoryClaim, b: StoryClaim) -> str | None:
     return None
 
 
+def _clash_group(c: StoryClaim) -> tuple:
+    cl = c.claim
+    if cl.type == "meeting":
+        return (cl.type, frozenset((fold(cl.subject), fold(cl.object))))
+    words = fold(cl.subject).split()
+    return (cl.type, words[-1] if words else "")
+
+
 def contradictions(claims: list[StoryClaim]) -> list[Contradiction]:
     """Pairs of claims that cannot both hold at once, from two voices or one report."""
     found: list[Contradiction] = []
     seen: set[tuple] = set()
-    by_type: dict[str, list[StoryClaim]] = defaultdict(list)
+    # Every clash needs the same subject (names that match end in the same word) or, for meetings,
+    # the same pair: compare only within those groups, not every pair of the story.
+    groups: dict[tuple, list[StoryClaim]] = defaultdict(list)
     for c in claims:
-        by_type[c.claim.type].append(c)
-    for group in by_type.values():
+        groups[_clash_group(c)].append(c)
+    for group in groups.values():
         for i, x in enumerate(group):
             for y in group[i + 1 :]:
                 a, b = _ordered(x, y)
