@@ -72,7 +72,7 @@ def print_rows(
         for row in rows:
             writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in keys})
         return
-    console = Console()
+    console = Console() if sys.stdout.isatty() else Console(width=200)  # piped tables stay readable
     table = Table(title=title, show_lines=False, expand=False)
     for column in columns:
         table.add_column(column, overflow="fold", max_width=60 if column == "evidence" else None)

@@ -64,6 +64,11 @@ def _when(c: StoryClaim) -> str:
     return month_name(c.claim.when or c.published)
 
 
+def _paren_when(c: StoryClaim) -> str:
+    """ " (May 2023)" after a clause, or nothing when the report gives no date."""
+    return f" ({_when(c)})" if (c.claim.when or c.published) else ""
+
+
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -154,7 +159,7 @@ def _person(story: Story) -> list[Sentence]:
         elif cl.value == "held":
             text = f"{other} met {short} {_on(cl.when or c.published)}, as {_by_whom(c)}"
         else:
-            text = f"{other} was due to meet {short} ({_when(c)}), as {_by_whom(c)}"
+            text = f"{other} was due to meet {short}{_paren_when(c)}, as {_by_whom(c)}"
         out.append(Sentence(text, [c]))
     for ln in story.linked_elsewhere:
         c = ln.claims[0]
@@ -162,7 +167,7 @@ def _person(story: Story) -> list[Sentence]:
             c.claim.value or "", "has been linked with"
         )
         job = c.claim.object or "another club"
-        out.append(Sentence(f"{short} {verb} {job} ({_when(c)})", [c]))
+        out.append(Sentence(f"{short} {verb} {job}{_paren_when(c)}", [c]))
     out += _candidates(story, "possible successors named")
     return out
 
