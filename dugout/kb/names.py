@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 GENERIC_WORDS = frozenset(
     {
@@ -46,6 +47,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).replace("ø", "o").replace("ß", "ss")
 
 
+@lru_cache(maxsize=131072)
 def fold_words(name: str | None) -> tuple[str, ...]:
     """Lower-case words without accents or punctuation, a club's FC/AFC tag dropped."""
     if not name:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
+@lru_cache(maxsize=65536)
 def _parts(value: str | None) -> tuple[int, int | None, int | None] | None:
     if not value:
         return None
@@ -28,6 +30,7 @@ def _parts(value: str | None) -> tuple[int, int | None, int | None] | None:
     return year, month, day
 
 
+@lru_cache(maxsize=65536)
 def start_of(value: str | None) -> date | None:
     """The first day a partial ISO date can mean, or None when it is not one."""
     p = _parts(value)
