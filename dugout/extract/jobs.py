@@ -125,6 +125,14 @@ def _coach_and_team(ctx: SentenceContext, verb: Token) -> tuple[Mention | None, 
     return person, team
 
 
+def _coach_subject(ctx: SentenceContext, verb: Token) -> bool:
+    """Whether the subject of a verb is a coach (by the report or the knowledge base)."""
+    m = ctx.mention_of(verb_subject(verb))
+    if m is None:  # "In his place has arrived X": the name after the verb
+        m = next((ctx.mention_of(c) for c in verb.children if ctx.mention_of(c) is not None), None)
+    return m is not None and m.kind == "person" and described_as_coach(ctx, m)
+
+
 def _hypothetical(verb: Token) -> bool:
     """A sacking that has not happened: "on the brink of being dismissed", "close to being sacked"."""
     if not any(c.lower_ == "being" for c in verb.children):
@@ -196,6 +204,8 @@ def extract(ctx: SentenceContext) -> list[Draft]:
             value = "dismissed"
         elif lemma in APPOINT_VERBS and tok.pos_ == "VERB":
             value = "appointed"
+        elif lemma in ("arrive", "return") and tok.pos_ == "VERB" and _coach_subject(ctx, tok):
+            value = "appointed"  # "Mowbray ... arrived at the Ricoh in March 2015"
         elif (
             lemma == "take"
             and any(c.lower_ in ("over", "charge") for c in tok.children)
@@ -228,6 +238,21 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         if described_as_executive(ctx, person) and not described_as_coach(ctx, person):
             continue  # a director's or chief executive's move is not a coach's job status
         team_entity = team.entity if team else _team_fallback(ctx, person, tok)
+        if lemma in (
+            "arrive",
+            "return",
+        ):  # where he arrived: "at the Ricoh", "to the Turin giants", else the club
+            dest = next(
+                (
+                    ctx.mention_of(prep_object(tok, p))
+                    for p in ("at", "to", "in")
+                    if ctx.mention_of(prep_object(tok, p)) is not None
+                ),
+                None,
+            )
+            team_entity = dest.entity if dest is not None and dest.is_team else ctx.focus_club()
+            if team_entity is None:
+                continue
         if team_entity is None:
             continue
         if value == "secure":

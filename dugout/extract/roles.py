@@ -113,6 +113,8 @@ def _role_before(ctx: SentenceContext, person: Mention) -> tuple[str, str, int, 
     sent_start = ctx.span.start
     if i < sent_start:
         return None
+    if doc[i].text == "," and i - 1 >= sent_start and doc[i - 1].lower_ in ROLE_TITLES:
+        i -= 1  # "Lyon president, Jean-Michel Aulas"
     words = [doc[k].lower_ for k in range(max(sent_start, i - 2), i + 1)]
     for size, table in ((3, THREE_WORD_ROLES), (2, TWO_WORD_ROLES)):
         if len(words) >= size and tuple(words[-size:]) in table:
@@ -298,6 +300,7 @@ def _apposition(ctx: SentenceContext, person: Mention) -> list[Draft]:
         return out
     window = doc[k + 1 : min(k + 14, ctx.span.end)]
     words = [t.lower_ for t in window]
+    out.extend(_role_apposition(ctx, person, window, words))
     if not words:
         return out
     title_pos = next((n for n, w in enumerate(words) if w in COACH_TITLES), None)
@@ -404,6 +407,34 @@ def _possessive_sides(ctx: SentenceContext) -> list[Draft]:
                 Draft("coach_of", owner.entity, team.entity, "current", before, attributed=False, score=0.6)
             )
     return out
+
+
+def _role_apposition(ctx: SentenceContext, person: Mention, window, words: list[str]) -> list[Draft]:
+    """ "X, the club's technical director", "X, Lyon's president": an executive post after the name."""
+    if (
+        not words
+        or words[0] not in ("the", "a", "an")
+        and not (ctx.mention_of(window[0]) is not None and ctx.mention_of(window[0]).is_team)
+    ):
+        return []
+    for n in range(min(len(words), 6)):
+        pair = tuple(words[n : n + 2])
+        value = TWO_WORD_ROLES.get(pair) if len(pair) == 2 else None
+        size = 2
+        if value is None and words[n] in ROLE_TITLES:
+            value, size = ROLE_TITLES[words[n]], 1
+        if value is None:
+            continue
+        if any(w in PAST_MARKS for w in words[:n]):
+            return []
+        team_m = next(
+            (ctx.mention_of(t) for t in window[:n] if ctx.mention_of(t) and ctx.mention_of(t).is_team), None
+        )
+        team = team_m.entity if team_m else (ctx.focus_club() if "club" in words[:n] else None)
+        if team is None:
+            return []
+        return [Draft("holds_role", person.entity, team, value, window[n + size - 1], attributed=False)]
+    return []
 
 
 def _listed_before(ctx: SentenceContext, person: Mention) -> list[Mention]:
