@@ -222,6 +222,20 @@ def extract(ctx: SentenceContext) -> list[Draft]:
     for person in people:
         if person.via == "title":  # "The former Republic of Ireland manager" standing for him
             team = next((m for m in ctx.teams() if person.start <= m.start < person.end), None)
+            title = ctx.doc[person.end - 1].lower_
+            if team is not None and title in ROLE_TITLES:  # "Napoli's owner"
+                drafts.append(
+                    Draft(
+                        "holds_role",
+                        person.entity,
+                        team.entity,
+                        ROLE_TITLES[title],
+                        ctx.doc[person.end - 1],
+                        attributed=False,
+                        score=0.6,
+                    )
+                )
+                continue
             if team is not None:
                 past = any(ctx.doc[k].lower_ in PAST_MARKS for k in range(person.start, team.start))
                 drafts.append(

@@ -192,6 +192,7 @@ PLAYER_MOVE_WORDS = {
     "join",
     "release",
 }
+EXECUTIVE_TITLE_ROLES = {"owner": "owner", "president": "president", "chairman": "chairman"}
 PLAYER_POSITIONS = {
     "midfielder",
     "striker",
@@ -862,6 +863,8 @@ class Resolver:
         """ "The United boss said ...", "The former Republic of Ireland manager was asked ...": a title
         with a team and no name stands for the coach the report is about — the most mentioned person
         whom the knowledge base or the report makes a coach of that team."""
+        if tok.lower_ in EXECUTIVE_TITLE_ROLES:
+            return self._unnamed_executive(resolved, view, tok)
         if tok.lower_ not in ("boss", "manager", "coach") or tok.i + 1 >= len(view.span.doc):
             return None
         doc = view.span.doc
@@ -884,6 +887,31 @@ class Resolver:
                 if person is not None:
                     return Mention(k, tok.i + 1, doc[k : tok.i + 1].text, person, "person", via="title")
         return None
+
+    def _unnamed_executive(self, resolved: ResolvedArticle, view: SentenceView, tok: Token) -> Mention | None:
+        """ "Napoli's owner revealed ...": an executive title after a team, with no name, stands for
+        whoever the knowledge base has in that post at the report's date."""
+        doc = view.span.doc
+        if tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN":
+            return None  # the name follows
+        k = tok.i - 1
+        while k >= view.span.start and doc[k].text in ("'s", "’s", "'", '"', "“", "”"):
+            k -= 1
+        team = view.mention_at(doc[k]) if k >= view.span.start else None
+        if team is None or not team.is_team:
+            return None
+        role_name = EXECUTIVE_TITLE_ROLES[tok.lower_]
+        published = resolved.article.published
+        heads = [r for r in self.kb.roles_at.get(team.entity.id, []) if r.active_on(published)]
+        holders = [r for r in heads if r.role == role_name] or [  # owner/president/chairman used loosely
+            r for r in heads if r.role in EXECUTIVE_TITLE_ROLES.values()
+        ]
+        if len(holders) != 1:
+            return None
+        person = self.kb.entities.get(holders[0].person)
+        if person is None:
+            return None
+        return Mention(team.start, tok.i + 1, doc[team.start : tok.i + 1].text, person, "person", via="title")
 
     def _unnamed_player(self, view: SentenceView, tok: Token, seen_people: list[Entity]) -> Mention | None:
         """ "The Manchester United midfielder is expected to ...", "The defender may leave ...": a
