@@ -44,6 +44,7 @@ WIN_WORDS = {
 }
 LOSS_WORDS = {
     "eliminated",
+    "exit",
     "knocked",
     "defeat",
     "loss",
