@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from dugout.extract.context import Draft, SentenceContext, described_as_coach
+from dugout.extract.context import Draft, SentenceContext, described_as_coach, verb_subject
 from dugout.kb.model import Entity
 from dugout.nlp.entities import Mention
 
@@ -164,6 +164,11 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         r"\b(appointed|has been named|was named|took over|has taken over)\b", lower
     ):
         return out  # an appointment, not a candidacy
+    if value == "linked" and re.search(
+        r"\b(alternatives?|options?) (on the wing|in midfield|in defence|at the back|up front|in attack)",
+        lower,
+    ):
+        return out  # squad options, not candidates for a job
     has_job_words = (
         bool(words & JOB_WORDS)
         or bool(TAKE_OVER_PAT.search(text))
@@ -179,9 +184,15 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         ):
             continue  # a player being signed is not a candidate for a job
         if re.search(
-            r"(replacement|successor|replace|succeed)\w*\s+(?:for\s+|to\s+)?" + re.escape(person.text), text
+            r"(replacement|successor|replace|succeed|take over from|taking over from)\w*\s+(?:for\s+|to\s+)?"
+            + re.escape(person.text),
+            text,
         ):
             continue  # the man being replaced
+        if re.search(r"\b(temporary|interim|caretaker) (charge|basis|boss|manager|coach)\b", lower) and (
+            ctx.mention_of(verb_subject(ctx.span.root)) is person
+        ):
+            continue  # the stand-in taking temporary charge is not a candidate for the job
         exclude = _coach_of_team(ctx, person)
         # The man being replaced is not a candidate.
         prev = ctx.doc[person.start - 1].lower_ if person.start > 0 else ""
