@@ -313,12 +313,14 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
         stage = HEAD_STAGES.get(tok.lemma_.lower())
         if stage is None:
             continue
+        subject = ctx.mention_of(child)
         if (
             tok.pos_ in ("VERB", "AUX")
             and child.dep_ in ("nsubj", "nsubjpass")
             and not (player.start <= child.i < player.end)
+            and (subject is None or subject.kind != "person")
         ):
-            return None, None  # "goals from X left them": the verb's subject is not the player
+            return None, None  # "goals from X left them": the verb's subject is not a player
         if tok.lemma_.lower() in ("seal", "land", "complete", "secure", "capture") and not any(
             c.lemma_.lower() in DEAL_NOUNS or ctx.mention_of(c) is not None
             for c in tok.children
@@ -370,6 +372,14 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
             if not done or any(c.lower_ in ("possible", "potential", "proposed") for c in tok.children):
                 stage = "interest"
         return stage, tok
+    # "X and Y are also free to leave the club": the stage sits in the predicate of the player's clause
+    clause = tok if tok.pos_ in ("VERB", "AUX") else None
+    if clause is not None:
+        for c in clause.subtree:
+            if c.dep_ in ("xcomp", "acomp", "ccomp") or c.head.dep_ in ("xcomp", "acomp"):
+                stage = HEAD_STAGES.get(c.lemma_.lower())
+                if stage in ("departure", "signed", "loan", "interest") and c.pos_ == "VERB":
+                    return ("departure" if stage == "departure" else stage), c
     if single:
         text = ctx.span.text
         for value, pattern in STAGE_PATTERNS:
