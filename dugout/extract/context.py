@@ -193,9 +193,10 @@ def described_as_coach(ctx: SentenceContext, person: Mention) -> bool:
         return True
     if person.entity.id in ctx.article.coached:
         return True
-    return titled_in_report(ctx, person, COACH_WORDS)
+    return titled_in_report(ctx, person, COACH_WORDS | SACKED_WORDS)  # "the sacked Juan Manuel Lillo"
 
 
+SACKED_WORDS = {"sacked", "fired", "axed", "dismissed", "ousted"}
 EXECUTIVE_WORDS = {
     "president",
     "chairman",
