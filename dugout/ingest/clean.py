@@ -101,7 +101,28 @@ def content_blocks(text: str) -> list[Block]:
             end -= 1
         if end > start:
             blocks.append(Block(start, end))
-    return blocks
+    return _join_wrapped(text, blocks)
+
+
+def _join_wrapped(text: str, blocks: list[Block]) -> list[Block]:
+    """Wire copy wrapped at a fixed width ("... Vasco da Gama won\n2-0 at Bahia ..."): a line that
+    stops mid-sentence and a next line that goes on in lower case or digits are one paragraph."""
+    joined: list[Block] = []
+    for block in blocks:
+        if joined:
+            last = joined[-1]
+            between = text[last.end : block.start]
+            head = text[block.start]
+            if (
+                between.count("\n") == 1
+                and not between.strip()
+                and text[last.end - 1] not in '.!?"”:;)'
+                and (head.islower() or head.isdigit())
+            ):
+                joined[-1] = Block(last.start, block.end)
+                continue
+        joined.append(block)
+    return joined
 
 
 def _iso(year: int, month: int, day: int) -> str | None:
