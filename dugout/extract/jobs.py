@@ -444,7 +444,13 @@ def _deal_length(ctx: SentenceContext) -> list[Draft]:
         if person is not None and person.kind != "person":
             person = None
     person = person or people[0]
-    team = _team_fallback(ctx, person, None)
+    root_subject = ctx.mention_of(verb_subject(ctx.span.root))
+    # the club that signs him ("West Brom have completed the signing of Aston Villa striker X on a ...")
+    team = (
+        root_subject.entity
+        if root_subject is not None and root_subject.is_team
+        else _team_fallback(ctx, person, None)
+    )
     if team is None:
         return []
     published = ctx.article.article.published

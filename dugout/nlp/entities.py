@@ -1084,8 +1084,12 @@ def _trim(ent: Span) -> Span | None:
     """A model entity without leading "the", trailing possessive or punctuation ("Les Bleus.")."""
     start, end = ent.start, ent.end
     doc = ent.doc
-    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
-        start += 1
+    while start < end and (
+        doc[start].lower_ == "the"
+        or doc[start].is_punct
+        or (doc[start].lower_ in PERSON_TITLES and end - start > 2)
+    ):
+        start += 1  # "Defender Nico Schulz" is Nico Schulz
     while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'", "`s")):
         end -= 1
     if end <= start:
