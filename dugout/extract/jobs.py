@@ -115,6 +115,14 @@ def _coach_and_team(ctx: SentenceContext, verb: Token) -> tuple[Mention | None, 
         person, team = obj, subj
     if person is not None and person.kind != "person":
         person = None
+    if person is None and verb.lemma_ == "part":  # "part ways with coach X": the name after "with"
+        for token in (prep_object(verb, "with"),):
+            if token is not None:
+                for c in [token, *token.children]:
+                    m = ctx.mention_of(c)
+                    if m is not None and m.kind == "person":
+                        person = m
+                        break
     if person is None and subj_tok is not None and subj_tok.lower_ in ("he", "she"):
         prev = ctx.previous
         if prev:
