@@ -38,6 +38,7 @@ from dugout.kb.index import KnowledgeBase
 from dugout.kb.loader import BUNDLED_DIR, KBError, load_files, split_list, user_dir
 from dugout.kb.model import KINDS, Entity, entity_id
 from dugout.kb.names import GENERIC_WORDS, fold, fold_words
+from dugout.records import VALUES
 
 FILE_OF = {
     "club": "clubs",
@@ -54,18 +55,8 @@ COLUMNS = {
     "people": ["name", "nationality", "birth_year", "aliases"],
     "roles": ["person", "role", "organisation", "start", "end"],
 }
-ROLES = (
-    "head_coach",
-    "interim_coach",
-    "president",
-    "chairman",
-    "owner",
-    "sporting_director",
-    "director",
-    "assistant_coach",
-    "captain",
-    "board_member",
-)
+# The posts of roles.csv: the coaching posts plus every holds_role value of the claim contract.
+ROLES = ("head_coach", "interim_coach", *VALUES["holds_role"])
 FORMATS = ("txt", "json", "csv")
 _PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 _LANG_TAG = re.compile(r"\[[^\]]*\]")
