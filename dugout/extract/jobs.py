@@ -272,6 +272,7 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         )
         out.append(Draft("job_status", person.entity, team_entity, value, tok, polarity=polarity))
         if value == "dismissed" and _hypothetical(tok):
+            team_entity = coached_team(ctx, person) or team_entity  # his own club, not the opponent
             out.append(Draft("job_status", person.entity, team_entity, "at_risk", tok))
             continue  # "on the brink of being dismissed"
         assistant = (

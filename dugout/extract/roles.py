@@ -590,8 +590,12 @@ def _successions(ctx: SentenceContext) -> list[Draft]:
             if not described_as_coach(ctx, m) and not any(t.lower_ in COACH_TITLES for t in ctx.span):
                 continue  # "replace Lucy Bronze" in a squad story is about a player
             named = [t for t in ctx.teams() if t.start > tok.i]  # "replaced X as Belgium's manager"
+            in_sentence = [
+                t for t in ctx.teams() if t.end <= tok.i
+            ]  # "PSV head coach ... after succeeding X"
             team = (
                 (named[0].entity if named else None)
+                or (in_sentence[-1].entity if in_sentence else None)
                 or ctx.article.coached.get(m.entity.id)
                 or kb_team(ctx, m.entity)
                 or _team_near(ctx, tok)

@@ -658,6 +658,13 @@ class Resolver:
                 full = fold_words(known.name) if known is not None else ()
                 if known is not None and len(full) > len(words) and full[-len(words) :] == words:
                     return known, "person"  # "Garcia Plaza" after "Luis Garcia Plaza"
+                if (
+                    known is not None
+                    and len(full) > len(words)
+                    and full[0] == words[0]
+                    and set(words) <= set(full)
+                ):
+                    return known, "person"  # "Nuno Santo" after "Nuno Espirito Santo"
                 if pid and pid in local and full == words:
                     return local[pid], "person"
             return self._person_entity(span.text, local), "person"
