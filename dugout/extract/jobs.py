@@ -130,6 +130,10 @@ def _coach_and_team(ctx: SentenceContext, verb: Token) -> tuple[Mention | None, 
             person = people[0] if people else None
     if team is not None and not team.is_team:
         team = None
+    if team is None and subj_tok is not None and subj_tok.lower_ in ("they", "it", "we"):
+        # "Ceara said on their website that they had fired coach X": the club that said it
+        speaker = ctx.mention_of(verb_subject(verb.head)) if verb.dep_ == "ccomp" else None
+        team = speaker if speaker is not None and speaker.is_team else None
     return person, team
 
 
@@ -246,18 +250,10 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         if described_as_executive(ctx, person) and not described_as_coach(ctx, person):
             continue  # a director's or chief executive's move is not a coach's job status
         team_entity = team.entity if team else _team_fallback(ctx, person, tok)
-        if lemma in (
-            "arrive",
-            "return",
-        ):  # where he arrived: "at the Ricoh", "to the Turin giants", else the club
-            dest = next(
-                (
-                    ctx.mention_of(prep_object(tok, p))
-                    for p in ("at", "to", "in")
-                    if ctx.mention_of(prep_object(tok, p)) is not None
-                ),
-                None,
-            )
+        if lemma in ("arrive", "return"):
+            # where he arrived: "at the Ricoh", "to the Turin giants", else the report's club
+            places = [ctx.mention_of(prep_object(tok, p)) for p in ("at", "to", "in")]
+            dest = next((m for m in places if m is not None), None)
             team_entity = dest.entity if dest is not None and dest.is_team else ctx.focus_club()
             if team_entity is None:
                 continue
@@ -270,11 +266,11 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         polarity = (
             "negated" if negated(tok) and value in ("dismissed", "extended", "appointed") else "affirmed"
         )
-        out.append(Draft("job_status", person.entity, team_entity, value, tok, polarity=polarity))
         if value == "dismissed" and _hypothetical(tok):
             team_entity = coached_team(ctx, person) or team_entity  # his own club, not the opponent
             out.append(Draft("job_status", person.entity, team_entity, "at_risk", tok))
             continue  # "on the brink of being dismissed"
+        out.append(Draft("job_status", person.entity, team_entity, value, tok, polarity=polarity))
         assistant = (
             person.start > 0
             and ctx.doc[person.start - 1].lower_ == "coach"
