@@ -167,6 +167,12 @@ def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None,
         if m.entity.kind != "club" and m.kind != "club":
             continue
         prev = doc[m.start - 1].lower_ if m.start > 0 else ""
+        if (
+            m.start > 1
+            and doc[m.start - 2].lower_ == "from"
+            and prev in ("rivals", "neighbours", "champions", "club")
+        ):
+            prev = "from"  # "from rivals PSV Eindhoven"
         after = doc[m.end].text if m.end < len(doc) else ""
         between = {t.lower_ for t in doc[m.end : player.start]} if m.end <= player.start else set()
         if (
@@ -185,7 +191,9 @@ def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None,
     if subj is not None and subj.is_team and buyer is None and subj.entity is not seller:
         buyer = subj.entity
     if buyer is None and any(
-        t.lower_ in ("they", "we") and t.dep_ in ("nsubj", "nsubjpass") for t in ctx.span
+        (t.lower_ in ("they", "we") and t.dep_ in ("nsubj", "nsubjpass"))
+        or (t.lower_ in ("their", "our") and t.dep_ == "poss")  # "their next target was X"
+        for t in ctx.span
     ):
         focus = ctx.focus_club()
         if focus is not None and focus is not seller:

@@ -332,7 +332,7 @@ class Resolver:
                 w = _folded(t)
                 if not w:
                     break
-                if j > i and not (_is_capitalized(t) or t.lower_ in NAME_PARTICLES):
+                if j > i and not (_is_capitalized(t) or t.lower_ in NAME_PARTICLES or t.text in ("'s", "’s")):
                     break
                 words.extend(w)
                 ids = self.kb.aliases.get(tuple(words))
