@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dugout.commands import register_all
 from dugout.ingest.readers import ReadOptions, read_inputs
-from dugout.output import Format, output_options, print_rows
+from dugout.output import CLAIM_TABLE_COLUMNS, Format, check_date, fail, output_options, print_rows
 from dugout.records import CLAIM_TYPES, Article, InputProblem
 
 app = typer.Typer(
@@ -76,20 +76,8 @@ def _articles(items: Iterable[Article | InputProblem], problems: Problems) -> It
             yield item
 
 
-def _check_date(value: str | None) -> str | None:
-    if value is None:
-        return None
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date like 2024-11-06") from None
-
-
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"dugout: {message}", markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
+    fail(message, code)
 
 
 def _open_output(path: Path):
@@ -174,7 +162,7 @@ def extract(
 
         dugout extract ../shared/corpus/football_news.jsonl --workers 4 -o claims.jsonl
     """
-    options = ReadOptions(outlet=outlet, published=_check_date(published), allow_urls=False)
+    options = ReadOptions(outlet=outlet, published=check_date(published), allow_urls=False)
     problems = Problems()
     sink = _open_output(output) if output else sys.stdout
     try:
@@ -223,7 +211,7 @@ def ingest(
     """
     from dugout.store import Store, StoreError
 
-    options = ReadOptions(outlet=outlet, published=_check_date(published), allow_private=allow_private)
+    options = ReadOptions(outlet=outlet, published=check_date(published), allow_private=allow_private)
     problems = Problems()
     try:
         store = Store.open(db)
@@ -304,17 +292,7 @@ CLAIM_COLUMNS = [
     "when",
     "evidence",
 ]
-TABLE_COLUMNS = [
-    "published",
-    "outlet",
-    "type",
-    "subject",
-    "object",
-    "value",
-    "modality",
-    "attribution",
-    "when",
-]
+TABLE_COLUMNS = CLAIM_TABLE_COLUMNS
 
 
 @app.command()
@@ -352,7 +330,7 @@ def claims(
     try:
         with Store.open(db) as store:
             found = store.claims(
-                about=about, type=type_, outlet=outlet, since=_check_date(since), limit=limit
+                about=about, type=type_, outlet=outlet, since=check_date(since), limit=limit
             )
     except StoreError as e:
         _fail(str(e))

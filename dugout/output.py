@@ -10,9 +10,10 @@ import csv
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from enum import StrEnum
 from functools import wraps
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -79,3 +80,35 @@ def print_rows(
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     console.print(table)
+
+
+CLAIM_TABLE_COLUMNS = [
+    "published",
+    "outlet",
+    "type",
+    "subject",
+    "object",
+    "value",
+    "modality",
+    "attribution",
+    "when",
+]
+"""The columns of a claims table for people (JSON and CSV carry every field)."""
+
+_errors = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """End a command with one line on stderr and an exit status: never a traceback."""
+    _errors.print(f"dugout: {message}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def check_date(value: str | None) -> str | None:
+    """An option's ISO date, or a usage error that says what a date looks like."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date like 2024-11-06") from None

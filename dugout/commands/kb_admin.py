@@ -15,28 +15,12 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from dugout.output import Format, print_rows
+from dugout.output import CLAIM_TABLE_COLUMNS, Format, fail, print_rows
 
 err = Console(stderr=True)
 
 KIND_HELP = "What the file holds when it does not say: person, club, national_team, competition, outlet."
 ROLE_TYPES = ("coach_of", "holds_role")
-CLAIM_COLUMNS = [
-    "published",
-    "outlet",
-    "type",
-    "subject",
-    "object",
-    "value",
-    "modality",
-    "attribution",
-    "when",
-]
-
-
-def _fail(message: str, code: int = 1) -> None:
-    err.print(f"dugout: {message}", markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 def kb_import(
@@ -73,7 +57,7 @@ def kb_import(
     try:
         result = import_file(file, kind=kind, fmt=format_, dry_run=dry_run)
     except KBError as e:
-        _fail(str(e))
+        fail(str(e))
     changed = [c for c in result.changes if c.action != "unchanged"]
     if json_:
         for change in changed:
@@ -172,7 +156,7 @@ def entity(
     try:
         kb = load_kb()
     except KBError as e:
-        _fail(str(e), 2)
+        fail(str(e), 2)
     try:
         with Store.open(db) as store:
             found = store.find_entities(name)
@@ -186,9 +170,9 @@ def entity(
                 stored = store.entity_claims(info["id"])
                 subject_ids = _subject_ids(store, [s.id for s in stored])
     except StoreError as e:
-        _fail(str(e), 2)
+        fail(str(e), 2)
     if not found:
-        _fail(f"no entity named {name!r} in the knowledge base or the stored reports")
+        fail(f"no entity named {name!r} in the knowledge base or the stored reports")
     if len(found) > 1:
         rows = [
             {
@@ -296,7 +280,7 @@ def _show(
     else:
         line("no stored report names it")
     if claim_rows:
-        print_rows(claim_rows, CLAIM_COLUMNS, Format.table, title=f"{len(claim_rows)} claims")
+        print_rows(claim_rows, CLAIM_TABLE_COLUMNS, Format.table, title=f"{len(claim_rows)} claims")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from dugout.output import Format, output_options, print_rows
+from dugout.output import Format, check_date, fail, output_options, print_rows
 
 DbOpt = Annotated[
     str | None,
@@ -32,22 +31,6 @@ AsOfOpt = Annotated[
 NameArg = Annotated[str, typer.Argument(help='A person or a club: "Carlo Ancelotti", "Real Madrid".')]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead.")]
 
-err = Console(stderr=True)
-
-
-def _fail(message: str, code: int = 1) -> None:
-    err.print(f"dugout: {message}", markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
-
-
-def _date(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date like 2024-11-06") from None
-
 
 def _open(db: str | None):
     from dugout.store import Store, StoreError
@@ -55,17 +38,17 @@ def _open(db: str | None):
     try:
         return Store.open(db)
     except StoreError as e:
-        _fail(str(e), 2)
+        fail(str(e), 2)
 
 
 def _story(db: str | None, name: str, as_of: str | None):
     from dugout.story import story_of
 
     with _open(db) as store:
-        story = story_of(store, name, _date(as_of))
+        story = story_of(store, name, check_date(as_of))
     if story is None:
         when = f" published by {as_of}" if as_of else ""
-        _fail(f"no stored claims about {name!r}{when}")
+        fail(f"no stored claims about {name!r}{when}")
     return story
 
 
@@ -190,9 +173,9 @@ def register(app: typer.Typer) -> None:
         from dugout.story import timeline as build_timeline
 
         with _open(db) as store:
-            inp = load_story(store, name, _date(as_of), with_track=False)
+            inp = load_story(store, name, check_date(as_of), with_track=False)
         if not inp.claims:
-            _fail(f"no stored claims about {name!r}")
+            fail(f"no stored claims about {name!r}")
         rows = []
         for e in build_timeline(inp.claims):
             row = e.to_dict()
@@ -262,7 +245,7 @@ def register(app: typer.Typer) -> None:
         from dugout.story import track_record
 
         with _open(db) as store:
-            records, settled = track_record(store, _date(as_of))
+            records, settled = track_record(store, check_date(as_of))
         if outcomes:
             rows = []
             for o in settled:

@@ -117,6 +117,17 @@ def _claim_from_row(row: Any) -> Claim:
     )
 
 
+def _stored_claim(row: Any) -> StoredClaim:
+    """A claim row joined with its report's date, title and link."""
+    return StoredClaim(
+        claim=_claim_from_row(row),
+        published=row.article_published,
+        title=row.article_title,
+        url=row.article_url,
+        id=row.id,
+    )
+
+
 def _article_from_row(row: Any) -> Article:
     return Article(
         id=row.id,
@@ -326,16 +337,7 @@ class Store:
             query = query.offset(offset)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return [
-            StoredClaim(
-                claim=_claim_from_row(row),
-                published=row.article_published,
-                title=row.article_title,
-                url=row.article_url,
-                id=row.id,
-            )
-            for row in rows
-        ]
+        return [_stored_claim(row) for row in rows]
 
     def articles(self, limit: int | None = None, offset: int = 0) -> list[Article]:
         """Stored reports, oldest first (undated last), then by id."""
@@ -412,16 +414,7 @@ class Store:
         )
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-        return [
-            StoredClaim(
-                claim=_claim_from_row(row),
-                published=row.article_published,
-                title=row.article_title,
-                url=row.article_url,
-                id=row.id,
-            )
-            for row in rows
-        ]
+        return [_stored_claim(row) for row in rows]
 
     def _entity_dict(self, conn: Any, row: Any) -> dict[str, Any]:
         surfaces = conn.execute(
