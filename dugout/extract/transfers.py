@@ -131,6 +131,21 @@ def _is_player(ctx: SentenceContext, person: Mention) -> bool:
     return prev not in ("manager", "coach", "boss", "president", "chairman", "director", "owner", "under")
 
 
+# Words before "for CLUB" that make it the club a player plays for now, not the one he would join.
+PLAYING_WORDS = {
+    "performance",
+    "display",
+    "form",
+    "goal",
+    "appearance",
+    "play",
+    "star",
+    "shine",
+    "impress",
+    "score",
+    "exploit",
+}
+
 PLAYER_NOUNS = {
     "striker",
     "midfielder",
@@ -162,7 +177,7 @@ PLAYER_NOUNS = {
 def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None, Entity | None]:
     """(buying club, selling club) for a player in this sentence."""
     doc = ctx.doc
-    buyer = seller = None
+    buyer = seller = plays_for = None
     for m in ctx.teams():
         if m.entity.kind != "club" and m.kind != "club":
             continue
@@ -175,14 +190,26 @@ def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None,
             prev = "from"  # "from rivals PSV Eindhoven"
         after = doc[m.end].text if m.end < len(doc) else ""
         between = {t.lower_ for t in doc[m.end : player.start]} if m.end <= player.start else set()
+        if prev == "for" and m.start > 1 and doc[m.start - 2].lemma_.lower() in PLAYING_WORDS:
+            plays_for = plays_for or m.entity  # "his performances for Napoli": the club he plays for now
+            continue
         if (
             prev == "from"
             or (after in ("'s", "’s") and m.end + 1 <= player.start and player.start - m.end <= 6)
             or (0 < player.start - m.end <= 3 and between & PLAYER_NOUNS)
         ):
             seller = seller or m.entity
-        elif prev in ("to", "for", "join", "joining", "at") and m.start > player.start:
-            buyer = buyer or m.entity
+        elif prev == "for" and m.start > 1 and doc[m.start - 2].lower_ in ("signing", "signed", "joining"):
+            buyer = buyer or m.entity  # "Despite signing for Fulham in 2019, the striker ..."
+        elif (
+            prev in ("to", "for", "join", "joining", "at")
+            and m.start > player.start
+            and not any(
+                player.end <= o.start and o.end <= m.start and not _listed_together(ctx, player, o)
+                for o in ctx.people()
+            )
+        ):
+            buyer = buyer or m.entity  # not past another player: "X's exit ... as Y nears a move to Z"
     subj = None
     for tok in ctx.span:
         if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
@@ -190,6 +217,11 @@ def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None,
             break
     if subj is not None and subj.is_team and buyer is None and subj.entity is not seller:
         buyer = subj.entity
+    if subj is not None and subj.kind == "person" and buyer is None and described_as_coach(ctx, subj):
+        # "Guardiola wants a new defender ... Virgil van Dijk": the coach's club is the buyer
+        team = ctx.article.coached.get(subj.entity.id) or kb_team(ctx, subj.entity)
+        if team is not None and team is not seller and team.kind == "club":
+            buyer = team
     if buyer is None and any(
         (t.lower_ in ("they", "we") and t.dep_ in ("nsubj", "nsubjpass"))
         or (t.lower_ in ("their", "our") and t.dep_ == "poss")  # "their next target was X"
@@ -198,11 +230,24 @@ def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None,
         focus = ctx.focus_club()
         if focus is not None and focus is not seller:
             buyer = focus
+    if seller is None and plays_for is not None and plays_for is not buyer:
+        seller = plays_for
     if buyer is None:
-        clubs = [m.entity for m in ctx.teams() if m.entity.kind == "club" and m.entity is not seller]
+        clubs = [
+            m.entity
+            for m in ctx.teams()
+            if m.entity.kind == "club" and m.entity is not seller and m.entity is not plays_for
+        ]
         if clubs:
             buyer = clubs[0]
     return buyer, seller
+
+
+def _listed_together(ctx: SentenceContext, a: Mention, b: Mention) -> bool:
+    """Whether two names stand in one list ("Matthijs de Ligt and Donny van de Beek")."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    between = {t.lower_ for t in ctx.doc[first.end : second.start]}
+    return between <= {",", "and", "or", "&"}
 
 
 def extract(ctx: SentenceContext) -> list[Draft]:
@@ -318,6 +363,15 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
     while tok.head is not tok and steps < 6:
         child, tok = tok, tok.head
         steps += 1
+        if child.dep_ == "prep" and child.lower_ == "with" and tok.pos_ in ("VERB", "AUX") and child.i < tok.i:
+            return None, None  # "With only Kompany and Stones at his disposal, Guardiola wants ...": circumstance
+        if tok.pos_ == "VERB" and child.dep_ == "nsubj" and player.start <= child.i < player.end:
+            exit_noun = next(
+                (c for c in tok.children if c.dep_ == "dobj" and c.lemma_.lower() in ("exit", "departure")),
+                None,
+            )
+            if exit_noun is not None:
+                return "departure", exit_noun  # "Mangala nears an exit"
         stage = HEAD_STAGES.get(tok.lemma_.lower())
         if stage is None:
             continue
@@ -472,6 +526,8 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
             continue
         if trigger is not None:
             dest = _destination(ctx, trigger)
+            if dest is not None and _past_another_player(ctx, player, dest):
+                dest = None  # "links with Bonucci before his move to AC Milan, as well as Van Dijk"
             if (
                 dest is not None
                 and stage in ("signed", "loan", "interest", "agreed")
@@ -526,6 +582,21 @@ MANAGERIAL_WORDS = {
     "caretaker",
     "interim",
 }
+
+
+def _past_another_player(ctx: SentenceContext, player: Mention, club: Entity) -> bool:
+    """Whether another person's name stands nearer than the player's to every mention of `club` in
+    the sentence: then the club belongs to that person's move ("links with Bonucci before his move
+    to AC Milan, as well as Van Dijk")."""
+    spots = [m for m in ctx.teams() if m.entity.id == club.id]
+    others = [o for o in ctx.people() if o.entity.id != player.entity.id]
+    if not spots or not others:
+        return False
+
+    def gap(a: Mention, b: Mention) -> int:
+        return a.start - b.end if a.start >= b.end else b.start - a.end
+
+    return all(min(gap(o, m) for o in others) < gap(player, m) for m in spots)
 
 
 def _managerial(ctx: SentenceContext) -> bool:
