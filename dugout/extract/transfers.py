@@ -496,6 +496,12 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
         buyer, seller = _clubs_around(ctx, player)
         if stage == "departure" and _managerial(ctx) and not _called_player(ctx, player):
             continue  # a coach's departure is job news, not a transfer
+        if (
+            _managerial(ctx)
+            and not _called_player(ctx, player)
+            and any(t.lemma_.lower() in JOB_NOUNS for t in ctx.span)
+        ):
+            continue  # "Emma accepted the role of manager": a job taken, not a transfer
         if stage == "departure":
             going_to = _destination(ctx, trigger)
             if going_to is not None and trigger is not None and trigger.pos_ == "NOUN":
@@ -563,6 +569,8 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
             out.append(Draft("transfer", player.entity, rival, "interest", trigger, counterpart=seller))
     return out
 
+
+JOB_NOUNS = {"role", "job", "post", "reins", "hotseat", "hot-seat"}
 
 MANAGERIAL_WORDS = {
     "manager",
