@@ -116,7 +116,8 @@ def _coach_and_team(ctx: SentenceContext, verb: Token) -> tuple[Mention | None, 
     if person is not None and person.kind != "person":
         person = None
     if person is None and verb.lemma_ == "part":  # "part ways with coach X": the name after "with"
-        for token in (prep_object(verb, "with"),):
+        ways = [c for c in verb.children if c.dep_ == "dobj" and c.lower_ in ("ways", "company")]
+        for token in (prep_object(verb, "with"), *(prep_object(w, "with") for w in ways)):
             if token is not None:
                 for c in [token, *token.children]:
                     m = ctx.mention_of(c)
@@ -304,6 +305,13 @@ def extract(ctx: SentenceContext) -> list[Draft]:
                 if team:
                     out.append(Draft("job_status", m.entity, team, "dismissed", tok))
                     out.append(Draft("coach_of", m.entity, team, "former", tok, attributed=False, score=0.6))
+        if lemma in ("departure", "exit") and tok.pos_ == "NOUN":
+            # "Crystal Palace announced the departure of Laura Kaminski" amid managerial changes
+            m = ctx.mention_of(prep_object(tok, "of"))
+            if m is not None and m.kind == "person" and _coach_departing(ctx, m):
+                team = _team_fallback(ctx, m, tok.head if tok.head.pos_ == "VERB" else None)
+                if team:
+                    out.append(Draft("coach_of", m.entity, team, "former", tok, attributed=False, score=0.6))
         if lemma in ("contract", "deal", "extension") and any(
             c.lower_ in ("new", "extended", "renewed", "one-year", "two-year", "three-year")
             or re.match(r"\w+-year", c.lower_)
@@ -331,6 +339,20 @@ def extract(ctx: SentenceContext) -> list[Draft]:
                     )
     out.extend(_pressure(ctx, text))
     return out
+
+
+MANAGERIAL_CONTEXT = {"manager", "managers", "managerial", "coach", "coaches", "head coach", "boss", "dugout"}
+
+
+def _coach_departing(ctx: SentenceContext, person: Mention) -> bool:
+    """Whether a departing person is a coach: so described, or the report leads into the sentence
+    talking of managers ("a number of managerial changes ... the departure of X")."""
+    if described_as_coach(ctx, person):
+        return True
+    if described_as_executive(ctx, person):
+        return False
+    previous = ctx.previous
+    return previous is not None and any(t.lower_ in MANAGERIAL_CONTEXT for t in previous.span)
 
 
 def _pressure(ctx: SentenceContext, text: str) -> list[Draft]:

@@ -134,8 +134,8 @@ def _finish(
     when = draft.when
     if (
         when is None
-        and draft.type in ("meeting", "squad_need", "transfer")
-        and draft.value in ("planned", "held", "signed")
+        and draft.type in ("meeting", "squad_need", "transfer", "job_status")
+        and draft.value in ("planned", "held", "signed", "dismissed", "resigned", "appointed", "extended")
         or (when is None and draft.type == "squad_need")
     ):
         when = time_in(ctx.span, article.published)

@@ -11,6 +11,8 @@ knows were held at the report's date when person and team meet in a sentence.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Token
 
 from dugout.extract.context import Draft, SentenceContext, children, described_as_coach, kb_team
@@ -301,7 +303,28 @@ def extract(ctx: SentenceContext) -> list[Draft]:
     drafts.extend(_plural_lists(ctx))
     drafts.extend(_possessive_sides(ctx))
     drafts.extend(_known_posts(ctx))
+    for draft in drafts:
+        if draft.type == "coach_of" and draft.value == "current" and _spell_over(ctx, draft.trigger):
+            draft.value = "former"
     return drafts
+
+
+YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s*(?:-|–|to|and|until)\s*((?:19|20)?\d\d)\b")
+
+
+def _spell_over(ctx: SentenceContext, title: Token | None) -> bool:
+    """Whether a title comes with dates that closed the spell: "a successful spell as Wolves boss
+    from 2017-2021" in a report of 2023; "boss between 2015 and 2018"."""
+    if title is None:
+        return False
+    published = ctx.article.article.published or ""
+    after = ctx.doc[title.i + 1 : min(title.i + 8, ctx.span.end)].text
+    found = YEAR_RANGE.search(after)
+    if found is None or not published[:4].isdigit():
+        return False
+    end = found.group(1)
+    end_year = int(end) if len(end) == 4 else 2000 + int(end)
+    return end_year < int(published[:4])
 
 
 def _apposition(ctx: SentenceContext, person: Mention) -> list[Draft]:
@@ -677,16 +700,34 @@ def _known_posts(ctx: SentenceContext) -> list[Draft]:
 
 def spells_ended(claims: list[Claim]) -> list[Claim]:
     """A coach the same report says was sacked or resigned is that team's former coach, whatever
-    title the report gave him first ("have sacked Manager Roberto Di Matteo")."""
-    ended = {
-        (c.subject, c.object)
+    title the report gave him first ("have sacked Manager Roberto Di Matteo"), and no longer at risk
+    there."""
+    endings = [
+        c
         for c in claims
         if c.type == "job_status"
         and c.value in ("dismissed", "resigned")
         and c.polarity == "affirmed"
         and c.modality in ("fact", "reported")
+    ]
+    returns = {
+        (c.subject, c.object): c.when or ""
+        for c in claims
+        if c.type == "job_status" and c.value == "appointed" and c.polarity == "affirmed"
+    }
+    # a spell that ended before a return ("sacked in 2019, back in 2021") is not his job now
+    ended = {
+        (c.subject, c.object)
+        for c in endings
+        if (c.subject, c.object) not in returns or (c.when or "9999") >= returns[(c.subject, c.object)]
     }
     for claim in claims:
         if claim.type == "coach_of" and claim.value == "current" and (claim.subject, claim.object) in ended:
             claim.value = "former"
-    return claims
+    # "Nuno was under pressure ... and the club made the choice": pressure that ended in his
+    # departure is over, no claim of its own
+    return [
+        c
+        for c in claims
+        if not (c.type == "job_status" and c.value == "at_risk" and (c.subject, c.object) in ended)
+    ]

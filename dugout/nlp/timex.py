@@ -148,12 +148,30 @@ def resolve_expression(text: str, published: str | None, future: bool = False) -
     return None
 
 
+def _told_in_past(ent: Span) -> bool:
+    """Whether the verb a time expression hangs on is in the past ("who was appointed at the end
+    of November"), whatever future cue the rest of the sentence holds."""
+    tok = ent.root
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX"):
+            break
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    auxes = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
+    if auxes & {"will", "would", "'ll", "shall", "to"}:
+        return False
+    return tok.tag_ == "VBD" or (tok.tag_ == "VBN" and bool(auxes & {"was", "were", "had", "has", "have"}))
+
+
 def time_in(sent: Span, published: str | None) -> str | None:
     """The first time expression of a sentence the model marks as a DATE or TIME, resolved."""
     future = _future(sent.text)
     for ent in sent.ents:
         if ent.label_ in ("DATE", "TIME"):
-            value = resolve_expression(ent.text, published, future)
+            value = resolve_expression(ent.text, published, future and not _told_in_past(ent))
             if value:
                 return value
     m = re.search(r"\b(today|tonight|yesterday)\b", sent.text, re.IGNORECASE)
