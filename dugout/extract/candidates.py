@@ -179,7 +179,7 @@ def extract(ctx: SentenceContext) -> list[Draft]:
     for person in people:
         if value == "linked" and (quoted or not (has_job_words or described_as_coach(ctx, person))):
             continue
-        if not (described_as_coach(ctx, person) or has_job_words or value != "linked") or (
+        if not (described_as_coach(ctx, person) or has_job_words) or (
             transfer_talk and not described_as_coach(ctx, person)
         ):
             continue  # a player being signed is not a candidate for a job

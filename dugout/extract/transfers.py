@@ -528,6 +528,9 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
             if bidder is not None:  # "rejected an offer from Birmingham City for X": the rejecter sells
                 seller = buyer if buyer is not None and buyer.id != bidder.id else seller
                 buyer = bidder
+            elif trigger.head.lemma_.lower() in REFUSALS:
+                # "Fiorentina has rejected an offer from a certain Chinese club": the bidder is unnamed
+                seller, buyer = seller or buyer, None
         if buyer is None or (seller is not None and buyer.id == seller.id):
             continue
         if trigger is not None:
@@ -570,6 +573,7 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
     return out
 
 
+REFUSALS = {"reject", "refuse", "decline", "snub", "rebuff", "turn"}
 JOB_NOUNS = {"role", "job", "post", "reins", "hotseat", "hot-seat"}
 
 MANAGERIAL_WORDS = {

@@ -492,6 +492,9 @@ class Resolver:
                     kind = "place"
             else:
                 entity, kind = self._unknown(span, label, full_people, local, anchors)
+                if kind == "person" and entity is not None and len(fold_words(entity.name)) >= 2:
+                    # a full name the model mistyped ("Nicola Kalinic" as ORG) anchors his surname too
+                    full_people.setdefault(fold_words(entity.name)[-1:], entity.id)
             if entity is None:
                 continue
             if entity.id in local:
@@ -634,6 +637,9 @@ class Resolver:
             pid = full_people.get(words) or full_people.get(("first",) + words)
             if pid:
                 return self.kb.entities.get(pid) or local.get(pid), "person"
+            club = self._misspelt_club(words[0], anchors, local)
+            if club is not None:
+                return club, "club"
             if label == "SURNAME" and not titled:
                 return None, None
             if label in ("PERSON", "SURNAME") or titled:
@@ -674,6 +680,21 @@ class Resolver:
                 local[cid] = Entity(id=cid, name=span.text, kind="club", known=False)
             return local[cid], "club"
         return None, None
+
+    def _misspelt_club(self, word: str, anchors: Counter[str], local: dict[str, Entity]) -> Entity | None:
+        """A slip of the keyboard on a club the report names correctly elsewhere ("Chennnaiyin" beside
+        "Chennaiyin FC"): one word within a letter or two of that club's name or alias."""
+        if len(word) < 6:
+            return None
+        for eid in anchors:
+            club = self.kb.entities.get(eid) or local.get(eid)
+            if club is None or club.kind != "club":
+                continue
+            for form in (club.name, *club.aliases):
+                for part in fold_words(form):
+                    if len(part) >= 6 and part != word and fuzz.ratio(word, part) >= 90:
+                        return club
+        return None
 
     def _looks_like_person(self, span: Span) -> bool:
         """A mistyped name that is really a person: every word a capitalised proper noun, and a
