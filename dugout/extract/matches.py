@@ -97,6 +97,11 @@ def _subject_team(ctx: SentenceContext, exclude: Entity | None, before: int) -> 
         if m and m.kind == "person":
             return usable(_team_of_person(ctx, m.entity))
         if tok.lower_ in ("their", "they", "its", "we", "our"):
+            # "Tottenham scored three ... to ease the pain of their recent collapse": the clause's
+            # own subject when it is a team, else the report's club
+            main = ctx.mention_of(verb_subject(ctx.span.root))
+            if main is not None and main.is_team and not (main.start <= tok.i < main.end):
+                return usable(main.entity)
             return usable(ctx.focus_club())
         if tok.lower_ in ("his", "he"):
             person = next((p for p in ctx.people() if p.start < tok.i), None)
@@ -111,6 +116,16 @@ def _subject_team(ctx: SentenceContext, exclude: Entity | None, before: int) -> 
             if found:
                 return found
             subject_seen = subject_seen or child.dep_ != "poss"
+    above = trigger.head  # "their recent collapse in a 3-2 loss": a possessor a phrase or two up
+    for _ in range(3):
+        if above is above.head or above.pos_ in ("VERB", "AUX"):
+            break
+        if above.pos_ == "NOUN":
+            owner = next((c for c in above.children if c.dep_ == "poss"), None)
+            found = team_at(owner) if owner is not None else None
+            if found:
+                return found
+        above = above.head
     head = trigger.head
     if trigger.dep_ in ("dobj", "pobj", "attr") and head is not trigger:
         verb = head if head.pos_ in ("VERB", "AUX") else head.head
@@ -120,6 +135,12 @@ def _subject_team(ctx: SentenceContext, exclude: Entity | None, before: int) -> 
                 if found:
                     return found
                 subject_seen = True
+        if not subject_seen and verb.pos_ in ("VERB", "AUX") and verb.dep_ in ("advcl", "xcomp", "conj"):
+            # "Tottenham scored ... to ease the pain ... in a 3-2 loss at Brighton": the subject of
+            # the clause the infinitive serves
+            found = team_at(verb_subject(verb)) if verb_subject(verb) is not None else None
+            if found:
+                return found
     if trigger.pos_ == "VERB" and not subject_seen:
         subject = verb_subject(trigger)  # "... are bottom of the standings ... and lost 3-1 to X"
         if subject is not None:
@@ -186,9 +207,59 @@ def _opponent_after(ctx: SentenceContext, index: int, reach: int = 6) -> Mention
     return None
 
 
+def _paired_with(ctx: SentenceContext, team: Mention) -> Mention | None:
+    """The other side of a fixture written "A v B" / "A vs B", in the sentence or in the one before
+    it (a headline: "Marseille v Lyon boils over ... Depay sealed a 3-2 win for Lyon")."""
+    views = [ctx.view] + ([ctx.previous] if ctx.previous is not None else [])
+    for view in views:
+        doc = view.span.doc
+        teams = [m for m in view.mentions if m.is_team]
+        for first, second in zip(teams, teams[1:], strict=False):
+            between = [t.lower_.rstrip(".") for t in doc[first.end : second.start]]
+            if between not in (["v"], ["vs"], ["versus"]):
+                continue
+            if first.entity.id == team.entity.id:
+                return second
+            if second.entity.id == team.entity.id:
+                return first
+    return _paired_in_title(ctx, team)
+
+
+FIXTURE = re.compile(r"(?:^|[:,|] *)((?:\S+ ){0,2}\S+) (?:v|vs\.?|versus) ((?:\S+ ?){1,3})", re.I)
+
+
+def _paired_in_title(ctx: SentenceContext, team: Mention) -> Mention | None:
+    """The other side of the fixture the headline names ("Marseille v Lyon boils over ...")."""
+    title = ctx.article.article.title or ""
+    found = FIXTURE.search(title)
+    if found is None:
+        return None
+
+    def side(words: list[str]) -> Entity | None:
+        for n in range(min(3, len(words)), 0, -1):  # the longest run of words that names a team
+            for run in (words[-n:], words[:n]):
+                hits = [e for e in ctx.kb.lookup(" ".join(run)) if e.kind in ("club", "national_team")]
+                if hits:
+                    return max(hits, key=lambda e: e.prominence)
+        return None
+
+    left, right = side(found[1].split()), side(found[2].split())
+    if left is None or right is None:
+        return None
+    ids = {team.entity.id, team.entity.parent}  # "Lyon" in the headline of a report on Lyon Women
+    other = right if left.id in ids else left if right.id in ids else None
+    if other is None:
+        return None
+    if team.entity.subkind == "women":
+        other = ctx.kb.side_of(other, "women") or other
+    return Mention(team.start, team.end, other.name, other, other.kind, via="title")
+
+
 def _after_score(ctx: SentenceContext, tok) -> int:
     """The index after a result word and a score that follows it ("won 2-0 at Bahia")."""
     k = tok.i + 1
+    while k < ctx.span.end and ctx.doc[k].is_space:
+        k += 1  # "won\n2-0 at Bahia": a wrapped line
     text = ctx.doc[k : min(k + 4, ctx.span.end)].text
     m = SCORE.match(text)
     if m:
@@ -246,6 +317,13 @@ def extract(ctx: SentenceContext) -> list[Draft]:
             prep_tok = doc[after]
         if opponent is None and prep_tok is not None and prep_tok.lower_ in (WIN_PREPS | LOSS_PREPS | {"by"}):
             opponent = _opponent_after(ctx, prep_tok.i + 1, reach=8)
+        if opponent is None and prep_tok is not None and prep_tok.lower_ == "of" and kind == "win":
+            opponent = _opponent_after(ctx, prep_tok.i + 1, reach=8)  # "a 4-1 rout of West Ham"
+        winner = None
+        if opponent is None and prep_tok is not None and prep_tok.lower_ == "for" and kind == "win":
+            # "sealed a last-gasp 3-2 win for Lyon" in "Marseille v Lyon ...": the other side of the tie
+            winner = _opponent_after(ctx, prep_tok.i + 1, reach=3)
+            opponent = _paired_with(ctx, winner) if winner is not None else None
         if opponent is None and prep_tok is not None:
             nxt = _opponent_after(ctx, tok.i + 1)
             if (
@@ -256,7 +334,7 @@ def extract(ctx: SentenceContext) -> list[Draft]:
                 opponent = nxt
         if opponent is None:
             continue
-        subject = _subject_team(ctx, opponent.entity, tok.i)
+        subject = winner.entity if winner is not None else _subject_team(ctx, opponent.entity, tok.i)
         if subject is None or subject.id == opponent.entity.id:
             continue
         if score is None and score_match is None and kind == "draw":

@@ -363,8 +363,9 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
     while tok.head is not tok and steps < 6:
         child, tok = tok, tok.head
         steps += 1
-        if child.dep_ == "prep" and child.lower_ == "with" and tok.pos_ in ("VERB", "AUX") and child.i < tok.i:
-            return None, None  # "With only Kompany and Stones at his disposal, Guardiola wants ...": circumstance
+        circumstance = child.dep_ == "prep" and child.lower_ == "with" and child.i < tok.i
+        if circumstance and tok.pos_ in ("VERB", "AUX"):
+            return None, None  # "With only Kompany at his disposal, Guardiola wants ...": circumstance
         if tok.pos_ == "VERB" and child.dep_ == "nsubj" and player.start <= child.i < player.end:
             exit_noun = next(
                 (c for c in tok.children if c.dep_ == "dobj" and c.lemma_.lower() in ("exit", "departure")),

@@ -288,6 +288,8 @@ _CAMEL = re.compile(r"[A-Z][a-z]+")
 def _folded(token: Token) -> tuple[str, ...]:
     """A token's folded words; a camel-case hashtag ("#RealMadrid") splits into its words."""
     text = token.text.lstrip("#")
+    if len(text) > 4 and text[-2:] in ("`s", "´s"):
+        text = text[:-2]  # "Tottenham`s": a possessive with a backtick the tokenizer left whole
     if text != token.text or (len(text) > 6 and re.fullmatch(r"(?:[A-Z][a-z]+){2,}", text)):
         parts = _CAMEL.findall(text)
         if len(parts) >= 2 and "".join(parts) == text:
