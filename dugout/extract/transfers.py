@@ -190,6 +190,14 @@ def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None,
             prev = "from"  # "from rivals PSV Eindhoven"
         after = doc[m.end].text if m.end < len(doc) else ""
         between = {t.lower_ for t in doc[m.end : player.start]} if m.end <= player.start else set()
+        if (
+            m.end + 1 < len(doc)
+            and doc[m.end].lemma_.lower() in BUYING_NOUNS
+            and doc[m.end + 1].lower_ == "for"
+            and m.end < player.start
+        ):
+            buyer = buyer or m.entity  # "the £4m Sunderland deal for striker Will Grigg"
+            continue
         if prev == "for" and m.start > 1 and doc[m.start - 2].lemma_.lower() in PLAYING_WORDS:
             plays_for = plays_for or m.entity  # "his performances for Napoli": the club he plays for now
             continue
@@ -241,6 +249,19 @@ def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None,
         if clubs:
             buyer = clubs[0]
     return buyer, seller
+
+
+OUTGOING = re.compile(r"\b(outgoings?|exits?|departures?|sales?|offload|leave)\b", re.I)
+
+
+def _coach_club_in(ctx: SentenceContext) -> Entity | None:
+    """The club of a coach the sentence names ("Pep Guardiola's second summer signing")."""
+    for person in ctx.people():
+        if described_as_coach(ctx, person):
+            team = ctx.article.coached.get(person.entity.id) or kb_team(ctx, person.entity)
+            if team is not None and team.kind == "club":
+                return team
+    return None
 
 
 def _listed_together(ctx: SentenceContext, a: Mention, b: Mention) -> bool:
@@ -495,6 +516,14 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
         if stage is None:
             continue
         buyer, seller = _clubs_around(ctx, player)
+        if stage == "interest" and buyer is None and OUTGOING.search(text):
+            # "there could yet be more outgoings, with interest in Bernardo Silva": others want him
+            stage = "departure"
+        if buyer is None and stage in ("signed", "loan", "agreed") and seller is not None:
+            # "Guardiola's second summer signing after the arrival of Kovacic from Chelsea"
+            buyer = _coach_club_in(ctx) or ctx.focus_club()
+            if buyer is not None and buyer.id == seller.id:
+                buyer = None
         if stage == "departure" and _managerial(ctx) and not _called_player(ctx, player):
             continue  # a coach's departure is job news, not a transfer
         if (
@@ -574,6 +603,7 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
     return out
 
 
+BUYING_NOUNS = {"deal", "bid", "offer", "move", "swoop", "approach", "interest", "pursuit", "raid"}
 REFUSALS = {"reject", "refuse", "decline", "snub", "rebuff", "turn"}
 JOB_NOUNS = {"role", "job", "post", "reins", "hotseat", "hot-seat"}
 
