@@ -103,6 +103,8 @@ def claims_of(resolved: ResolvedArticle, kb: KnowledgeBase) -> list[Claim]:
     for ctx, attribution in contexts:
         for draft in first(ctx):
             drafts.append((draft, ctx, attribution))
+            if draft.type == "coach_of":
+                resolved.coaches.add(draft.subject.id)
             if (
                 draft.type == "coach_of"
                 and draft.value in ("current", "interim")

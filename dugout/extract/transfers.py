@@ -15,12 +15,15 @@ import re
 from spacy.tokens import Token
 
 from dugout.extract.context import (
+    COACH_WORDS,
+    SACKED_WORDS,
     Draft,
     SentenceContext,
     described_as_coach,
     described_as_executive,
     kb_team,
     negated,
+    titled_in_report,
     verb_subject,
 )
 from dugout.kb.model import Entity
@@ -116,6 +119,8 @@ def _position(text: str) -> str | None:
 
 
 def _is_player(ctx: SentenceContext, person: Mention) -> bool:
+    if _called_player(ctx, person):
+        return True  # "Spanish midfielder Michel", whatever else a namesake did
     roles = ctx.kb.roles_of.get(person.entity.id, [])
     if any(
         r.role in ("head_coach", "president", "chairman", "owner", "sporting_director", "director")
@@ -123,7 +128,14 @@ def _is_player(ctx: SentenceContext, person: Mention) -> bool:
         if r.active_on(ctx.article.article.published)
     ):
         return False
-    if any(r.role in ("head_coach", "interim_coach") for r in roles) or described_as_coach(ctx, person):
+    published = ctx.article.article.published
+    if any(
+        r.role in ("head_coach", "interim_coach")
+        and (not published or not r.start or r.start[:4] <= published[:4])
+        for r in roles
+    ):
+        return False  # a coach by then (Patrick Vieira was still a player in 2009)
+    if person.entity.id in ctx.article.coaches or titled_in_report(ctx, person, COACH_WORDS | SACKED_WORDS):
         return False
     if described_as_executive(ctx, person):
         return False
@@ -212,6 +224,7 @@ def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None,
         elif (
             prev in ("to", "for", "join", "joining", "at")
             and m.start > player.start
+            and not _names_a_player(ctx, m)
             and not any(
                 player.end <= o.start and o.end <= m.start and not _listed_together(ctx, player, o)
                 for o in ctx.people()
@@ -249,6 +262,15 @@ def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None,
         if clubs:
             buyer = clubs[0]
     return buyer, seller
+
+
+def _names_a_player(ctx: SentenceContext, club: Mention) -> bool:
+    """Whether a club name stands as a player's label ("a move for Schalke striker Kevin Kuranyi")."""
+    doc = ctx.doc
+    if club.end >= ctx.span.end:
+        return False
+    follower = ctx.mention_of(doc[club.end])
+    return doc[club.end].lower_ in PLAYER_NOUNS or (follower is not None and follower.kind == "person")
 
 
 OUTGOING = re.compile(r"\b(outgoings?|exits?|departures?|sales?|offload|leave)\b", re.I)
@@ -335,6 +357,7 @@ HEAD_STAGES = {
 DEAL_NOUNS = {"deal", "move", "transfer", "signing", "switch", "loan", "agreement", "capture", "contract"}
 COMPLETION_VERBS = {
     "complete",
+    "tie",
     "seal",
     "finalise",
     "finalize",
@@ -452,7 +475,10 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
             # "completed the signing of X" is a signing; "an attempt to beat City to the signing of X",
             # "a possible deal for X" are interest
             governor = tok.head if tok.head.pos_ in ("VERB", "AUX") else tok.head.head
-            done = governor.lemma_ in COMPLETION_VERBS and governor.tag_ in ("VBD", "VBN", "VBZ")
+            done = governor.lemma_ in COMPLETION_VERBS and (
+                governor.tag_ in ("VBD", "VBN", "VBZ")
+                or (governor.tag_ == "VB" and governor.head.lemma_ in ("set", "poise", "expect", "due"))
+            )  # "are set to tie up a £2.5m deal for X": a signing, as expected
             if not done or any(c.lower_ in ("possible", "potential", "proposed") for c in tok.children):
                 stage = "interest"
         return stage, tok
@@ -654,7 +680,7 @@ def _managerial(ctx: SentenceContext) -> bool:
 def _called_player(ctx: SentenceContext, player: Mention) -> bool:
     """ "striker X", "the midfielder": the text itself makes him a player."""
     before = {t.lower_ for t in ctx.doc[max(player.start - 3, ctx.span.start) : player.start]}
-    return bool(before & PLAYER_NOUNS)
+    return bool(before & PLAYER_NOUNS) and not before & {"former", "ex", "ex-", "retired", "legendary"}
 
 
 def _listed_with(ctx: SentenceContext, club: Entity) -> list[Entity]:

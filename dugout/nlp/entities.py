@@ -272,6 +272,8 @@ class ResolvedArticle:
     surface: dict[str, list[str]]
     coached: dict[str, Entity] = field(default_factory=dict)
     """Person id → the team the report says he coaches now, filled before the other families run."""
+    coaches: set[str] = field(default_factory=set)
+    """Ids of everyone the report makes a coach, past, present or coming (same time as `coached`)."""
 
     @property
     def article(self):
@@ -486,6 +488,8 @@ class Resolver:
             if ids:
                 entity = self._choose(ids, anchors, span)
                 kind = entity.kind
+                if kind == "person" and self._player_namesake(span, entity):
+                    entity = self._person_entity(span.text, local, known=False)
                 if (
                     kind == "national_team"
                     and fold(span.text) == fold(entity.name)
@@ -581,13 +585,22 @@ class Resolver:
             return True
         return False
 
-    def _person_entity(self, text: str, local: dict[str, Entity]) -> Entity:
-        """A person by full name: the knowledge base's, a near spelling of it, or a new one."""
+    def _player_namesake(self, span: Span, person: Entity) -> bool:
+        """A one-word name the text gives a player ("Spanish midfielder Michel") while the knowledge
+        base's only holder of it is a coach or an executive: a namesake, not him."""
+        if len(span) != 1 or span.start == 0 or span.doc[span.start - 1].lower_ not in PLAYER_POSITIONS:
+            return False
+        roles = self.kb.roles_of.get(person.id, [])
+        return bool(roles) and all(r.role != "captain" for r in roles)
+
+    def _person_entity(self, text: str, local: dict[str, Entity], known: bool = True) -> Entity:
+        """A person by full name: the knowledge base's, a near spelling of it, or a new one
+        (`known=False`: a new one whatever the knowledge base holds under that name)."""
         text = re.sub(r"[`'’]s$", "", text)  # "Bandeira de Mello`s": a possessive the tokenizer kept
-        found = [e for e in self.kb.lookup(text) if e.kind == "person"]
+        found = [e for e in self.kb.lookup(text) if e.kind == "person"] if known else []
         if found:
             return found[0]
-        fuzzy = self._fuzzy_person(text)
+        fuzzy = self._fuzzy_person(text) if known else None
         if fuzzy:
             return fuzzy
         pid = entity_id("person", text)
