@@ -38,15 +38,15 @@ POSITIONS = [
     ),
     (r"defensive midfielders?|holding midfielders?|number six|no\.? ?6", "defensive-midfielder"),
     (r"goalkeepers?|keepers?|shot-stoppers?|number one", "goalkeeper"),
-    (r"midfielders?|playmakers?", "midfielder"),
-    (r"wingers?|wide (?:men|man|players?)", "winger"),
+    (r"midfielders?|playmakers?|in (?:central )?midfield|midfield (?:options|reinforcements?|signing)", "midfielder"),
+    (r"wingers?|wide (?:men|man|players?)|on the wings?|out wide", "winger"),
     (r"strikers?|forwards?|cent(?:re|er)[- ]forwards?|number nine|no\.? ?9|goalscorers?|frontman", "striker"),
     (r"(?:first[- ]team |head |new )?(?:manager|coach|boss)", "manager"),
 ]
 NEED_PAT = re.compile(
     r"\b(in the market for|market for|looking for|look for|searching for|search for|need(?:s|ed)?|"
     r"want(?:s|ed)? to sign|considering signing|consider signing|targeting|targetting|priority|"
-    r"strengthen|reinforce(?:ment)?s?|bring in|shopping for|on the lookout for|hunt for|"
+    r"strengthen(?:ing)?|reinforc(?:e|ing|ements?)|bring in|shopping for|on the lookout for|hunt for|"
     r"in need of|a new|replacement for|announcement shortly regarding|add another|add a|sign a|"
     r"wants? (?:a |an )?new|replacement|successor|appoint a new|shortlist)\b",
     re.I,
@@ -112,10 +112,30 @@ STAGE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 
 def _position(text: str) -> str | None:
+    found = _positions(text)
+    return found[0][1] if found else None
+
+
+def _positions(text: str) -> list[tuple[int, str]]:
+    """Every position the text names, with where: in the order written ("on the wing, as well as
+    ... right-back")."""
+    hits: list[tuple[int, str]] = []
     for pattern, value in POSITIONS:
-        if re.search(rf"\b(?:{pattern})\b", text, re.I):
-            return value
-    return None
+        m = re.search(rf"\b(?:{pattern})\b", text, re.I)
+        if m and value not in (v for _, v in hits):
+            hits.append((m.start(), value))
+    return sorted(hits)
+
+
+def _filled_by_player(ctx: SentenceContext, offset: int) -> bool:
+    """Whether the position at this character offset of the sentence is what a named player comes
+    to do ("signed Fran Garcia, who will return ... to strengthen the left-back position")."""
+    tok = next((t for t in ctx.span if t.idx - ctx.span.start_char >= offset), None)
+    for above in tok.ancestors if tok is not None else ():
+        if above.dep_ == "relcl":
+            owner = ctx.mention_of(above.head)
+            return owner is not None and owner.kind == "person"
+    return False
 
 
 def _is_player(ctx: SentenceContext, person: Mention) -> bool:
@@ -766,7 +786,10 @@ def _needs(ctx: SentenceContext, text: str) -> list[Draft]:
     if not need:
         return out
     tail = text[need.start() :]
-    position = _position(tail)
+    open_positions = [
+        value for at, value in _positions(tail) if not _filled_by_player(ctx, need.start() + at)
+    ]
+    position = open_positions[0] if open_positions else None
     if position is None and ctx.previous is not None and re.search(r"\b(priority|it is their)\b", text, re.I):
         position = _position(ctx.previous.text)
     filled = re.search(
@@ -800,4 +823,8 @@ def _needs(ctx: SentenceContext, text: str) -> list[Draft]:
     elif re.search(r"\b(will|shortly|plan|set to|expected)\b", text, re.I):
         modality = "expected"
     out.append(Draft("squad_need", club, None, position, trigger, modality=modality))
+    if position != "manager":  # "strengthen alternatives on the wing, as well as ... a right-back"
+        for other in open_positions:
+            if other not in (position, "manager"):
+                out.append(Draft("squad_need", club, None, other, trigger, modality=modality))
     return out
