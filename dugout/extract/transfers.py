@@ -38,7 +38,10 @@ POSITIONS = [
     ),
     (r"defensive midfielders?|holding midfielders?|number six|no\.? ?6", "defensive-midfielder"),
     (r"goalkeepers?|keepers?|shot-stoppers?|number one", "goalkeeper"),
-    (r"midfielders?|playmakers?|in (?:central )?midfield|midfield (?:options|reinforcements?|signing)", "midfielder"),
+    (
+        r"midfielders?|playmakers?|in (?:central )?midfield|midfield (?:options|reinforcements?|signing)",
+        "midfielder",
+    ),
     (r"wingers?|wide (?:men|man|players?)|on the wings?|out wide", "winger"),
     (r"strikers?|forwards?|cent(?:re|er)[- ]forwards?|number nine|no\.? ?9|goalscorers?|frontman", "striker"),
     (r"(?:first[- ]team |head |new )?(?:manager|coach|boss)", "manager"),
