@@ -51,6 +51,8 @@ class SentenceContext:
     kb: KnowledgeBase
     index: int
     previous: SentenceView | None
+    speaker: Entity | None = None
+    """The named person the sentence is quoted from, if any: who "me" and "I" are."""
 
     @property
     def span(self) -> Span:

@@ -35,6 +35,8 @@ def _party(ctx: SentenceContext, token: Token | None) -> list[Mention]:
     """The parties a phrase names: a mention, conjoined mentions, or the club of "X's hierarchy"."""
     if token is None:
         return []
+    if token.lower_ in ("me", "i") and ctx.speaker is not None:  # "today Gordon met with me", quoted
+        return [Mention(token.i, token.i + 1, token.text, ctx.speaker, "person", via="speaker")]
     found: list[Mention] = []
     for t in [token, *[c for c in token.subtree if c.dep_ in ("conj", "poss", "compound")]]:
         m = ctx.mention_of(t)

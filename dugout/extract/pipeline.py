@@ -42,6 +42,8 @@ for _name, _family in (
 ):
     register_family(_name, _family)
 
+QUOTE_MARKS = ('"', "“", "‘", "'")
+
 # Types whose claims are background facts: an attribution in the sentence does not weaken them.
 BACKGROUND = {"coach_of", "holds_role", "contract_until", "match_result"}
 
@@ -53,6 +55,7 @@ def _contexts(
     out: list[tuple[SentenceContext, Attribution | None]] = []
     carried: Attribution | None = None
     carried_here: Attribution | None = None
+    speaking: Attribution | None = None  # a named speaker whose quote runs over paragraphs
     previous = None
     for index, view in enumerate(resolved.sentences):
         ctx = SentenceContext(view, resolved, kb, index, previous)
@@ -64,6 +67,14 @@ def _contexts(
             and (carries_over(ctx) or (same_paragraph and carried_here is not None))
         ):
             attribution = carried  # a paragraph relaying a source keeps relaying it
+        if (
+            attribution is None
+            and speaking is not None
+            and view.text.lstrip()[:1] in QUOTE_MARKS
+            and previous is not None
+            and previous.paragraph in (view.paragraph, view.paragraph - 1)
+        ):
+            attribution = speaking  # the next quoted paragraph goes on in the same voice
         if attribution is None and index + 1 < len(resolved.sentences):
             following = resolved.sentences[index + 1]
             if following.paragraph == view.paragraph and _source_tag(following):
@@ -71,7 +82,25 @@ def _contexts(
                 attribution = sentence_attribution(
                     SentenceContext(following, resolved, kb, index + 1, view), None
                 )
+        if attribution is not None and attribution.kind in ("person", "club"):
+            ctx.speaker = next(
+                (
+                    e
+                    for e in resolved.entities.values()
+                    if e.kind == "person" and e.name == attribution.source
+                ),
+                None,
+            )
         out.append((ctx, attribution))
+        quoted = view.text.lstrip()[:1] in QUOTE_MARKS or view.text.rstrip().endswith(":")
+        if (
+            attribution is not None
+            and attribution.kind in ("person", "club")
+            and (quoted or ":" in view.text)
+        ):
+            speaking = attribution
+        elif not quoted:
+            speaking = None
         if attribution is not None:
             carried = attribution
         carried_here = attribution

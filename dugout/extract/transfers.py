@@ -319,7 +319,10 @@ def _listed_together(ctx: SentenceContext, a: Mention, b: Mention) -> bool:
 def extract(ctx: SentenceContext) -> list[Draft]:
     out: list[Draft] = []
     text = ctx.span.text
-    players = [p for p in ctx.people() if _is_player(ctx, p)]
+    players: list[Mention] = []
+    for p in ctx.people():  # one reading per player: "Thorgan Hazard ... as he has yet to sign"
+        if all(q.entity.id != p.entity.id for q in players) and _is_player(ctx, p):
+            players.append(p)
     if players:
         out.extend(_transfers(ctx, players, text))
     out.extend(_needs(ctx, text))
@@ -443,6 +446,9 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
         stage = HEAD_STAGES.get(tok.lemma_.lower())
         if stage is None:
             continue
+        objects = {c.lemma_.lower() for c in tok.children if c.dep_ == "dobj"}
+        if stage in ("bid", "signed") and tok.pos_ == "VERB" and objects & NOT_A_MOVE:
+            continue  # "he offered his resignation", "yet to sign a contract extension"
         subject = ctx.mention_of(child)
         if (
             tok.pos_ in ("VERB", "AUX")
@@ -511,6 +517,10 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
         for c in clause.subtree:
             if c.dep_ in ("xcomp", "acomp", "ccomp") or c.head.dep_ in ("xcomp", "acomp"):
                 stage = HEAD_STAGES.get(c.lemma_.lower())
+                if {g.lemma_.lower() for g in c.children if g.dep_ == "dobj"} & NOT_A_MOVE:
+                    continue  # "has yet to sign a contract extension"
+                if stage == "interest" and c.pos_ == "NOUN" and c.dep_ == "attr":
+                    return stage, c  # "is also believed to be a target"
                 if stage in ("departure", "signed", "loan", "interest") and c.pos_ == "VERB":
                     return ("departure" if stage == "departure" else stage), c
     if single:
@@ -653,6 +663,8 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
 
 
 BUYING_NOUNS = {"deal", "bid", "offer", "move", "swoop", "approach", "interest", "pursuit", "raid"}
+# What a player "signs" or a man "offers" that is no move between clubs.
+NOT_A_MOVE = {"resignation", "apology", "extension", "renewal", "contract", "autograph", "shirt", "petition"}
 REFUSALS = {"reject", "refuse", "decline", "snub", "rebuff", "turn"}
 JOB_NOUNS = {"role", "job", "post", "reins", "hotseat", "hot-seat"}
 

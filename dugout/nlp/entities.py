@@ -463,13 +463,18 @@ class Resolver:
         anchors: Counter[str] = Counter()
         full_people: dict[tuple[str, ...], str] = {}
         local: dict[str, Entity] = {}
+        named_in_full: set[str] = set()
         for view, s, e, ids, label in raw:
             span = view.span.doc[s:e]
             if ids and len(ids) == 1 and label != "WEAK":
                 anchors[ids[0]] += 1
+                if e - s >= 2:
+                    named_in_full.add(ids[0])
                 ent = kb.entities[ids[0]]
                 if ent.kind == "person":
                     full_people.setdefault(fold_words(ent.name)[-1:], ent.id)
+                    if e - s >= 2:
+                        full_people.setdefault(("first",) + fold_words(ent.name)[:1], ent.id)
             elif ids is None and label in PERSON_LABELS and len(span) >= 2:
                 person = self._person_entity(span.text, local)
                 anchors[person.id] += 1
@@ -490,6 +495,14 @@ class Resolver:
                 kind = entity.kind
                 if kind == "person" and self._player_namesake(span, entity):
                     entity = self._person_entity(span.text, local, known=False)
+                if kind == "person" and len(span) == 1 and entity.id not in named_in_full:
+                    # "today Gordon met with me" in a report on Gordon Strachan: the man the report
+                    # names in full, not the knowledge base's Anthony Gordon
+                    words = fold_words(span.text)
+                    pid = full_people.get(("first",) + words) or full_people.get(words)
+                    named = (kb.entities.get(pid) or local.get(pid)) if pid else None
+                    if named is not None and named.id != entity.id:
+                        entity = named
                 if (
                     kind == "national_team"
                     and fold(span.text) == fold(entity.name)
@@ -881,10 +894,10 @@ class Resolver:
                                 )
                             )
                             continue
-                if tok.lower_ == "he" and tok.dep_ in ("nsubj", "nsubjpass") and previous_people:
-                    added.append(
-                        Mention(tok.i, tok.i + 1, tok.text, previous_people[0], "person", via="pronoun")
-                    )
+                if tok.lower_ == "he" and tok.dep_ in ("nsubj", "nsubjpass"):
+                    antecedent = _topic_before(view, tok) or (previous_people[0] if previous_people else None)
+                    if antecedent is not None:
+                        added.append(Mention(tok.i, tok.i + 1, tok.text, antecedent, "person", via="pronoun"))
             view.mentions.extend(added)
             for m in view.mentions:
                 if m.kind == "club":
@@ -1028,6 +1041,21 @@ CLUB_PREFIX_TAGS = {
     "SV",
     "BK",
 }
+
+
+def _topic_before(view: SentenceView, pronoun: Token) -> Entity | None:
+    """The person a "he" later in the same sentence stands for: the nearest one named before it as a
+    subject or with a clause about him ("Thorgan Hazard, 25, is also believed to be a target as he
+    has yet to sign", "the unsettled Dimitar Berbatov, who was booed ... that he wanted to leave"), not
+    one met in passing ("his flick past Lukasz Fabianski meant he ended ...")."""
+    doc = view.span.doc
+    for m in sorted(view.mentions, key=lambda m: m.start, reverse=True):
+        if m.kind != "person" or m.end > pronoun.i:
+            continue
+        head = doc[m.end - 1]
+        if head.dep_ in ("nsubj", "nsubjpass") or any(c.dep_ in ("relcl", "appos") for c in head.children):
+            return m.entity
+    return None
 
 
 def club_forms(doc, covered: set[int]) -> list[tuple[int, int]]:
