@@ -446,6 +446,51 @@ DEAL_LENGTH = re.compile(
 )
 
 
+TIME_LEFT = re.compile(
+    r"\b(a|one|two|three|[1-3]) (?:more )?years? (?:left|remaining) (?:on|of) (?:his|her|their|the) "
+    r"(?:current |existing |present )?(?:deal|contract)\b",
+    re.IGNORECASE,
+)
+
+
+def _time_left(ctx: SentenceContext) -> list[Draft]:
+    """ "has just a year left on his current deal": his contract runs out a season or so on."""
+    m = TIME_LEFT.search(ctx.span.text)
+    if not m:
+        return []
+    offset = ctx.span.start_char + m.start()
+    people = [p for p in ctx.people() if ctx.doc[p.start].idx <= offset]
+    if not people:
+        return []
+    person = people[-1]
+    team = coached_team(ctx, person) or _team_fallback(ctx, person, None)
+    if team is None:
+        return []
+    published = ctx.article.article.published
+    years = 1 if m.group(1).lower() == "a" else LENGTH_WORDS.get(m.group(1).lower(), 0)
+    when = f"{int(published[:4]) + years}-06" if published and years else None
+    trigger = next((t for t in ctx.span if t.idx >= offset and t.lower_ in ("deal", "contract")), None)
+    return [
+        Draft("contract_until", person.entity, team, None, trigger, when=when, attributed=False, score=0.6)
+    ]
+
+
+def _club_of_town(ctx: SentenceContext) -> Entity | None:
+    """The club a report names by its town ("a contract in Sinsheim until 2021"): the one club of
+    the knowledge base's top flights that plays there."""
+    for tok in ctx.span:
+        if tok.lower_ == "in" and tok.i + 1 < ctx.span.end and tok.head.lower_ in ("contract", "deal"):
+            town = ctx.doc[tok.i + 1].text
+            clubs = [
+                e
+                for e in ctx.kb.entities.values()
+                if e.kind == "club" and e.subkind == "club" and e.extra.get("city") == town
+            ]
+            if len(clubs) == 1:
+                return clubs[0]
+    return None
+
+
 def _deal_length(ctx: SentenceContext) -> list[Draft]:
     """ "has signed a three-year deal", "the signing of X on a three-year deal": a contract's end
     is the report's year plus its length."""
@@ -492,7 +537,7 @@ def extract_contract(ctx: SentenceContext) -> list[Draft]:
     out: list[Draft] = []
     m = CONTRACT_END.search(ctx.span.text)
     if not m:
-        return _deal_length(ctx)
+        return _deal_length(ctx) or _time_left(ctx)
     when = resolve_expression(m.group(1), ctx.article.article.published, future=True)
     if when and len(when) == 4 and "summer" not in m.group(1).lower() and "season" not in m.group(1).lower():
         when = when  # a bare year stays a year
@@ -508,7 +553,7 @@ def extract_contract(ctx: SentenceContext) -> list[Draft]:
         person = people[0]
     if person is None:
         return out
-    team = coached_team(ctx, person) or _team_fallback(ctx, person, None)
+    team = _club_of_town(ctx) or coached_team(ctx, person) or _team_fallback(ctx, person, None)
     if team is None:
         return out
     trigger = next((t for t in ctx.span if t.lower_ in ("contract", "deal")), None)

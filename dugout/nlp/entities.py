@@ -436,7 +436,10 @@ class Resolver:
                         and doc[end].is_alpha
                     ):
                         end += 1
-                    span = doc[span.start : end]
+                    start = span.start
+                    while doc[start].lower_ in PERSON_TITLES and end - start > 2:
+                        start += 1  # "Defender Nico" + "Schulz" is Nico Schulz
+                    span = doc[start:end]
                 extra.append((span.start, span.end, None, ent.label_))
                 covered.update(range(span.start, span.end))
             # Bare surnames the model missed ("Ancelotti met with ..."): kept only if the report
