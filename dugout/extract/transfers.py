@@ -255,8 +255,16 @@ def _clubs_around(ctx: SentenceContext, player: Mention) -> tuple[Entity | None,
         ):
             buyer = buyer or m.entity  # not past another player: "X's exit ... as Y nears a move to Z"
     subj = None
+    governor = doc[player.end - 1]
+    while governor.dep_ in ("conj", "appos", "compound") and governor.head is not governor:
+        governor = governor.head
+    if governor.dep_ == "dobj" and governor.head.pos_ == "VERB":
+        # "The same summer that Chelsea signed Harder, Everton also ...": who did it to him
+        own = ctx.mention_of(verb_subject(governor.head))
+        if own is not None and own.is_team and own.entity is not seller:
+            subj = own
     for tok in ctx.span:
-        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
+        if subj is None and tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "ROOT":
             subj = ctx.mention_of(tok)
             break
     if subj is not None and subj.is_team and buyer is None and subj.entity is not seller:
@@ -430,6 +438,7 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
     if "on loan" in window or "loan move" in window or "loan deal" in window:
         return "loan", tok
     steps = 0
+    no_move = False
     while tok.head is not tok and steps < 6:
         child, tok = tok, tok.head
         steps += 1
@@ -448,7 +457,19 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
             continue
         objects = {c.lemma_.lower() for c in tok.children if c.dep_ == "dobj"}
         if stage in ("bid", "signed") and tok.pos_ == "VERB" and objects & NOT_A_MOVE:
+            no_move = True
             continue  # "he offered his resignation", "yet to sign a contract extension"
+        if tok.lemma_.lower() == "move" and tok.pos_ == "VERB" and not _moves_to_club(ctx, tok):
+            continue  # "moved him past Denis Law into second in the scoring charts"
+        doer = ctx.mention_of(verb_subject(tok)) if tok.pos_ == "VERB" else None
+        if (
+            doer is not None
+            and doer.kind == "person"
+            and doer.entity.id != player.entity.id
+            and child.dep_ not in ("dobj", "nsubj", "nsubjpass")
+            and stage == "signed"
+        ):
+            return None, None  # "As the club of player X announced, the Dutchman signed a contract"
         subject = ctx.mention_of(child)
         if (
             tok.pos_ in ("VERB", "AUX")
@@ -523,12 +544,22 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
                     return stage, c  # "is also believed to be a target"
                 if stage in ("departure", "signed", "loan", "interest") and c.pos_ == "VERB":
                     return ("departure" if stage == "departure" else stage), c
-    if single:
+    if single and not no_move:
         text = ctx.span.text
         for value, pattern in STAGE_PATTERNS:
             if pattern.search(text):
                 return value, ctx.span.root
     return None, None
+
+
+def _moves_to_club(ctx: SentenceContext, verb: Token) -> bool:
+    """Whether "move" goes somewhere a club is ("moved to Ipswich"), not up a table or past a man."""
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("to", "for"):
+            target = ctx.mention_of(next((c for c in prep.children if c.dep_ == "pobj"), None))
+            if target is not None and target.is_team:
+                return True
+    return False
 
 
 def _bidder(ctx: SentenceContext, trigger: Token) -> Entity | None:

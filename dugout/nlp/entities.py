@@ -427,15 +427,20 @@ class Resolver:
                 if ent.label_ == "PERSON":
                     # the model often stops a name short ("Leonardo" of "Leonardo Balerdi")
                     end = span.end
-                    while (
-                        end < len(doc)
-                        and end - span.start < 4
-                        and end not in covered
-                        and doc[end].pos_ == "PROPN"
-                        and doc[end].text[:1].isupper()
-                        and doc[end].is_alpha
-                    ):
-                        end += 1
+                    while end < len(doc) and end - span.start < 5 and end not in covered:
+                        if doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and doc[end].is_alpha:
+                            end += 1
+                        elif (
+                            doc[end].lower_ in NAME_PARTICLES
+                            and doc[end].is_lower
+                            and end + 1 < len(doc)
+                            and end + 1 not in covered
+                            and doc[end + 1].text[:1].isupper()
+                            and doc[end + 1].is_alpha
+                        ):
+                            end += 2  # "Van" + "de Beek"
+                        else:
+                            break
                     start = span.start
                     while doc[start].lower_ in PERSON_TITLES and end - start > 2:
                         start += 1  # "Defender Nico" + "Schulz" is Nico Schulz
@@ -481,9 +486,17 @@ class Resolver:
             elif ids is None and label in PERSON_LABELS and len(span) >= 2:
                 person = self._person_entity(span.text, local)
                 anchors[person.id] += 1
-                full_people.setdefault(fold_words(person.name)[-1:], person.id)
+                words = fold_words(person.name)
+                held = full_people.get(words[-1:])
+                held_entity = (kb.entities.get(held) or local.get(held)) if held else None
+                if held_entity is not None and len(words) > len(fold_words(held_entity.name)) and (
+                    words[-len(fold_words(held_entity.name)) :] == fold_words(held_entity.name)
+                ):
+                    del full_people[words[-1:]]  # "Donny van de Beek" is who "Van de Beek" was
+                full_people.setdefault(words[-1:], person.id)
                 first = fold_words(person.name)[:1]
-                full_people.setdefault(("first",) + first, person.id)
+                if first and first[0] not in NAME_PARTICLES:
+                    full_people.setdefault(("first",) + first, person.id)
         womens = is_womens_report(parsed.article.text)
         # Pass 2: every mention.
         surface: dict[str, list[str]] = {}
