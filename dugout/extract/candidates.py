@@ -30,6 +30,9 @@ LINKED_WORDS = {
     "favorite",
     "radar",
     "linked",
+    "linking",
+    "link",
+    "links",
     "tipped",
     "target",
     "shortlist",
@@ -59,12 +62,22 @@ SHORTLIST_PAT = re.compile(
     r"come from within|stand-in|take over if)\b",
     re.I,
 )
+# "the names that have been mentioned for the role are X, Y and Z"
+NAMES_FOR_JOB = re.compile(
+    r"\b(?:names|candidates|men|contenders)\b(?: \w+){0,5} for the (?:role|job|post|position)\b", re.I
+)
 TAKE_OVER_PAT = re.compile(r"\b(take over|take charge|replace|succeed|become the next|the next)\b", re.I)
 
 
 def _target_team(ctx: SentenceContext, exclude: set[str]) -> Entity | None:
-    """The club or national team whose job it is: named with a job word, else the report's focus club."""
+    """The club or national team whose job it is: the owner of the radar or list ("on Leicester's
+    radar"), a team named with a job word, else the report's focus club."""
     doc = ctx.doc
+    for tok in ctx.span:
+        if tok.lower_ in ("radar", "shortlist", "list", "wishlist", "agenda"):
+            owner = ctx.mention_of(next((c for c in tok.children if c.dep_ == "poss"), None))
+            if owner is not None and owner.is_team and owner.entity.id not in exclude:
+                return owner.entity
     for tok in ctx.span:
         if tok.lower_ in JOB_WORDS or tok.lower_ in ("boss", "manager", "coach"):
             ahead = [ctx.mention_of(doc[k]) for k in range(tok.i + 1, min(tok.i + 5, ctx.span.end))]
@@ -107,6 +120,27 @@ def _target_team(ctx: SentenceContext, exclude: set[str]) -> Entity | None:
     return None
 
 
+STAND_IN = {"temporary", "interim", "caretaker"}
+
+
+def _standing_in(ctx: SentenceContext, person: Mention) -> bool:
+    """Whether the sentence makes him the stand-in: "caretaker coach Luca Gotti", or the subject
+    of "will take temporary charge"."""
+    doc = ctx.doc
+    titles = {t.lower_ for t in doc[max(person.start - 3, ctx.span.start) : person.start]}
+    if titles & STAND_IN and titles & {"coach", "manager", "boss"}:
+        return True
+    for tok in ctx.span:
+        if tok.lower_ in ("charge", "basis", "boss", "manager", "coach") and any(
+            c.lower_ in STAND_IN for c in tok.children
+        ):
+            verb = tok.head if tok.head.pos_ in ("VERB", "AUX") else tok.head.head
+            doer = ctx.mention_of(verb_subject(verb))
+            if doer is not None and doer.entity.id == person.entity.id:
+                return True
+    return False
+
+
 def _coach_of_team(ctx: SentenceContext, person: Mention) -> set[str]:
     """Teams a person is described as coaching in this sentence: not the job he is a candidate for."""
     doc = ctx.doc
@@ -133,7 +167,9 @@ def extract(ctx: SentenceContext) -> list[Draft]:
     value = None
     if OFFER_PAT.search(text):
         value = "offered"
-    elif SHORTLIST_PAT.search(text) and ("if" in words or "shortlist" in lower):
+    elif (SHORTLIST_PAT.search(text) and ("if" in words or "shortlist" in lower)) or NAMES_FOR_JOB.search(
+        text
+    ):
         value = "shortlisted"
     elif APPROACH_PAT.search(text) and TAKE_OVER_PAT.search(text):
         value = "approached"
@@ -189,9 +225,11 @@ def extract(ctx: SentenceContext) -> list[Draft]:
             text,
         ):
             continue  # the man being replaced
-        if re.search(r"\b(temporary|interim|caretaker) (charge|basis|boss|manager|coach)\b", lower) and (
-            ctx.mention_of(verb_subject(ctx.span.root)) is person
+        if (ctx.speaker is not None and person.entity.id == ctx.speaker.id) or (
+            person.start > 0 and ctx.doc[person.start - 1].lower_ in ("by", "told")
         ):
+            continue  # "As reported by Anthony Joseph": the reporter, not a candidate
+        if _standing_in(ctx, person):
             continue  # the stand-in taking temporary charge is not a candidate for the job
         exclude = _coach_of_team(ctx, person)
         # The man being replaced is not a candidate.
