@@ -2,6 +2,7 @@
 
     python bench/query_speed.py [--reports 100000] [--base 1000] [--db sqlite|postgresql|both]
                                 [--names "Carlo Ancelotti,Real Madrid,Pep Guardiola"] [--runs 5]
+                                [--keep /tmp/dugout_bench_100k]
 
 Builds a store of --reports reports without re-running the NLP for each: the first --base
 reports of the corpus (plus the dev and seed reports) are extracted once (in 2 processes),
@@ -11,7 +12,8 @@ name, `story_of(store, name)` (what `dugout story NAME` runs) and GET /story/NAM
 app, cold (first call) and warm (median of --runs), and prints the store's size.
 
 PostgreSQL: a fresh database on 127.0.0.1:5432 (trust auth; $DUGOUT_BENCH_PG to override the
-server URL), dropped at the end. SQLite: a temporary file.
+server URL), dropped at the end. SQLite: a temporary file. With --keep, both are kept (and
+reused when they already hold --reports reports), so a change can be timed without a rebuild.
 """
 
 from __future__ import annotations
@@ -73,16 +75,31 @@ def extracted(n: int, cache: Path) -> list[tuple[dict, list[dict]]]:
 
 
 def build(store, base: list[tuple[dict, list[dict]]], total: int) -> None:
-    """Store `total` reports: the base reports, then copies under new ids with altered texts."""
+    """Store `total` reports: the base reports, then copies under new ids with altered texts.
+
+    What `add_report` keeps at ingest is kept here too: the claims' day, keys and signature,
+    each report's MinHash, band keys and near-copy cluster (a copy gets its original's
+    signature and cluster, which is what computing them would give: it differs by one line),
+    and, once everything is stored, the settled outcomes (`rebuild_outcomes`, timed).
+    """
     from sqlalchemy import insert
 
     from dugout.kb.index import load_kb
     from dugout.records import Article, Claim, normalized_text
+    from dugout.store.derived import (
+        band_keys,
+        derived_claim_columns,
+        fill_copies,
+        minhash,
+        rebuild_outcomes,
+        signature_bytes,
+    )
     from dugout.store.entities import _insert_ignoring_duplicates, report_entities
     from dugout.store.schema import articles as articles_t
     from dugout.store.schema import claims as claims_t
     from dugout.store.schema import entities as entities_t
     from dugout.store.schema import mentions as mentions_t
+    from dugout.store.schema import report_bands as bands_t
     from dugout.store.store import _article_row, _claim_row, add_claim_names
 
     kb = load_kb()
@@ -98,6 +115,10 @@ def build(store, base: list[tuple[dict, list[dict]]], total: int) -> None:
             {**_claim_row(c), "subject_id": s, "object_id": o}
             for c, (s, o) in zip(claims, found.claim_ids, strict=True)
         ]
+        claim_rows = [
+            {**r, **derived_claim_columns(r, article.published, article.outlet)} for r in claim_rows
+        ]
+        signature = signature_bytes(minhash(article.text))
         mention_rows = [
             {"entity_id": e, "surface": s[:255], "surface_folded": normalized_text(s)}
             for e, forms in found.surfaces.items()
@@ -116,15 +137,15 @@ def build(store, base: list[tuple[dict, list[dict]]], total: int) -> None:
                     "name_folded": normalized_text(name),
                 },
             )
-        prepared.append((article, claim_rows, mention_rows))
+        prepared.append((article, claim_rows, mention_rows, signature))
     with store.engine.begin() as conn:
         _insert_ignoring_duplicates(conn, entities_t, list(entity_rows.values()))
     copy = 0
     done = 0
     while done < total:
         with store.engine.begin() as conn:
-            a_rows, c_rows, m_rows = [], [], []
-            for article, claim_rows, mention_rows in prepared:
+            a_rows, c_rows, m_rows, b_rows = [], [], [], []
+            for article, claim_rows, mention_rows, signature in prepared:
                 if done >= total:
                     break
                 doc = article.id if copy == 0 else f"{article.id}~{copy}"
@@ -138,7 +159,8 @@ def build(store, base: list[tuple[dict, list[dict]]], total: int) -> None:
                     published=article.published,
                     source=article.source,
                 )
-                a_rows.append(_article_row(a))
+                a_rows.append(_article_row(a) | {"minhash": signature, "cluster": article.id})
+                b_rows += [{"band": k, "doc": doc} for k in band_keys(signature)]
                 c_rows += [{**r, "doc": doc} for r in claim_rows]
                 m_rows += [{**r, "doc": doc} for r in mention_rows]
                 done += 1
@@ -149,9 +171,15 @@ def build(store, base: list[tuple[dict, list[dict]]], total: int) -> None:
                     add_claim_names(conn, c_rows)
             if m_rows:
                 conn.execute(insert(mentions_t), m_rows)
+            conn.execute(insert(bands_t), b_rows)
         copy += 1
         print(f"  {done} reports stored", end="\r", flush=True)
     print()
+    start = time.perf_counter()
+    with store.engine.begin() as conn:
+        fill_copies(conn)
+        rebuild_outcomes(conn)
+    print(f"  copies marked and outcomes of the whole store computed in {time.perf_counter() - start:.0f} s")
 
 
 def store_size(store) -> str:
@@ -182,10 +210,13 @@ def bench(url: str, label: str, base, total: int, names: list[str], runs: int, s
     from dugout.store import Store
     from dugout.story import story_of
 
-    print(f"{label}: building a store of {total} reports ...")
     start = time.perf_counter()
     with Store.open(url) as store:
-        build(store, base, total)
+        if store.counts()["articles"] < total:
+            print(f"{label}: building a store of {total} reports ...")
+            build(store, base, total)
+        else:
+            print(f"{label}: reusing the store at {url}")
         built = time.perf_counter() - start
         counts = store.counts()
         print(
@@ -231,6 +262,11 @@ def main() -> None:
     parser.add_argument("--names", default="Carlo Ancelotti,Real Madrid,Gareth Southgate,Pep Guardiola")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-story", action="store_true", help="time only the name query, not story_of")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="keep the stores to time again: SQLite at KEEP.db, PostgreSQL database named KEEP's last part",
+    )
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "dugout-bench-base.jsonl")
     args = parser.parse_args()
     start = time.perf_counter()
@@ -240,25 +276,28 @@ def main() -> None:
         f"(extracted in {time.perf_counter() - start:.0f} s, cached in {args.cache})"
     )
     names = [n.strip() for n in args.names.split(",") if n.strip()]
+    story = not args.no_story
     if args.db in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            bench(
-                os.path.join(tmp, "big.db"), "sqlite", base, args.reports, names, args.runs, not args.no_story
-            )
+        if args.keep:
+            bench(str(args.keep) + ".db", "sqlite", base, args.reports, names, args.runs, story)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                bench(os.path.join(tmp, "big.db"), "sqlite", base, args.reports, names, args.runs, story)
     if args.db in ("postgresql", "both"):
         import psycopg
 
         server = os.environ.get("DUGOUT_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-        name = f"dugout_bench_{uuid.uuid4().hex[:8]}"
+        name = args.keep.name if args.keep else f"dugout_bench_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            if not exists:
+                conn.execute(f"CREATE DATABASE {name}")
         try:
-            bench(f"{server}/{name}", "postgresql", base, args.reports, names, args.runs, not args.no_story)
+            bench(f"{server}/{name}", "postgresql", base, args.reports, names, args.runs, story)
         finally:
-            from sqlalchemy.pool import NullPool  # noqa: F401 - connections are closed by Store.close
-
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            if not args.keep:
+                with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+                    conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 if __name__ == "__main__":

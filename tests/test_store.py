@@ -337,9 +337,9 @@ def test_migrated_schema_matches_schema_module(store: Store) -> None:
             assert {i.name for i in table.indexes} <= indexes, table.name
 
 
-def _add_outcomes(conn) -> None:
-    conn.execute(text("CREATE TABLE outcomes (id INTEGER PRIMARY KEY, claim INTEGER, verdict TEXT)"))
-    conn.execute(text("INSERT INTO outcomes (id, claim, verdict) VALUES (1, 1, 'right')"))
+def _add_verdicts(conn) -> None:
+    conn.execute(text("CREATE TABLE verdicts (id INTEGER PRIMARY KEY, claim INTEGER, verdict TEXT)"))
+    conn.execute(text("INSERT INTO verdicts (id, claim, verdict) VALUES (1, 1, 'right')"))
 
 
 def test_database_is_upgraded_by_a_later_step(db_url: str) -> None:
@@ -347,12 +347,12 @@ def test_database_is_upgraded_by_a_later_step(db_url: str) -> None:
     with Store.open(db_url) as old:
         assert old.schema_version() == current
         assert old.add_report(espn(), espn_claims())
-    later = (*MIGRATIONS, Migration(current + 1, "outcomes table", _add_outcomes))
+    later = (*MIGRATIONS, Migration(current + 1, "verdicts table", _add_verdicts))
     with Store.open(db_url, migrations=later) as new:
         assert new.schema_version() == current + 1
         assert new.counts() == {"articles": 1, "claims": 2}
         with new.engine.connect() as conn:
-            assert conn.execute(text("SELECT verdict FROM outcomes")).scalar() == "right"
+            assert conn.execute(text("SELECT verdict FROM verdicts")).scalar() == "right"
     with Store.open(db_url, migrations=later) as again:  # applied once, not twice
         assert again.schema_version() == current + 1
 
@@ -387,7 +387,7 @@ def test_newer_database_is_refused(db_url: str) -> None:
 
 def test_migration_versions_must_be_consecutive(db_url: str) -> None:
     with pytest.raises(ValueError, match="in order"):
-        Store.open(db_url, migrations=(*MIGRATIONS, Migration(latest_version() + 2, "gap", _add_outcomes)))
+        Store.open(db_url, migrations=(*MIGRATIONS, Migration(latest_version() + 2, "gap", _add_verdicts)))
 
 
 # -- SQLite specifics ----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Connection,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -215,10 +217,96 @@ def _v3_claim_names(conn: Connection) -> None:
     )
 
 
+def _v4_derived(conn: Connection) -> None:
+    """Version 4: what a story used to recompute from every claim, kept at ingest instead.
+
+    Claims get their report's `day`, person / club keys and a content signature (indexed by
+    key and day), and `dup_of` / `copies` for the same claim stored again in a near-copy (the
+    name indexes take `dup_of` as a second column, so a story reads distinct claims only);
+    reports their MinHash signature, LSH band keys (`report_bands`) and near-copy `cluster`;
+    `settlements`, `outcomes` and `outcome_counts` hold the outlets' settled claims. All
+    are backfilled from the stored rows (`derived.rebuild_all`, the code new reports go
+    through; it reads every report's text once, so a large store takes minutes to upgrade).
+    """
+    from dugout.store.derived import rebuild_all
+
+    dialect = conn.dialect
+    for column, kind in (
+        ("day", String(10)),
+        ("subject_key", Text()),
+        ("object_key", Text()),
+        ("sig", String(40)),
+    ):
+        conn.execute(text(f"ALTER TABLE claims ADD COLUMN {column} {kind.compile(dialect=dialect)}"))
+    for column, kind in (("minhash", LargeBinary()), ("cluster", String(255))):
+        conn.execute(text(f"ALTER TABLE articles ADD COLUMN {column} {kind.compile(dialect=dialect)}"))
+    for column, kind in (("dup_of", Integer()), ("copies", Integer())):
+        conn.execute(text(f"ALTER TABLE claims ADD COLUMN {column} {kind.compile(dialect=dialect)}"))
+    for side in ("subject", "object"):  # name look-ups then skip copies inside the index
+        conn.execute(text(f"DROP INDEX ix_claims_{side}_folded"))
+        conn.execute(text(f"CREATE INDEX ix_claims_{side}_folded ON claims ({side}_folded, dup_of)"))
+    conn.execute(text("CREATE INDEX ix_claims_sig ON claims (sig)"))
+    conn.execute(text("CREATE INDEX ix_claims_subject_key_day ON claims (subject_key, day)"))
+    conn.execute(text("CREATE INDEX ix_claims_object_key_day ON claims (object_key, day)"))
+    md = MetaData()
+    Table("articles", md, Column("id", String(255), primary_key=True))
+    Table("claims", md, Column("id", Integer, primary_key=True))
+    Table(
+        "report_bands",
+        md,
+        Column("band", BigInteger, primary_key=True),
+        Column("doc", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+        Index("ix_report_bands_doc", "doc"),
+    )
+    Table(
+        "settlements",
+        md,
+        Column("claim_id", Integer, ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+        Column("kind", String(16), nullable=False),
+        Column("voice", Text),
+        Column("subject_key", Text, nullable=False),
+        Column("object_key", Text),
+        Column("day", String(10), nullable=False),
+        Column("first_day", String(10)),
+        Column("end_day", String(10)),
+        Column("stay_day", String(10)),
+        Index("ix_settlements_subject_key", "subject_key"),
+        Index("ix_settlements_object_key", "object_key"),
+    )
+    Table(
+        "outcome_counts",
+        md,
+        Column("voice", Text, primary_key=True),
+        Column("outcome", String(16), primary_key=True),
+        Column("since", String(10), primary_key=True),
+        Column("until", String(10), primary_key=True),
+        Column("n", Integer, nullable=False),
+    )
+    Table(
+        "outcomes",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("claim_id", Integer, ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+        Column("settled_by", Integer, ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+        Column("outcome", String(16), nullable=False),
+        Column("voice", Text),
+        Column("since", String(10), nullable=False),
+        Column("until", String(10)),
+        Column("reason", Text),
+        Index("ix_outcomes_claim_id", "claim_id"),
+        Index("ix_outcomes_since", "since"),
+    )
+    md.create_all(
+        conn, tables=[md.tables[t] for t in ("report_bands", "settlements", "outcome_counts", "outcomes")]
+    )
+    rebuild_all(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "meta, articles and claims tables", _v1_initial),
     Migration(2, "entities, mentions, and the claims' subject and object ids", _v2_entities),
     Migration(3, "claim_names: the distinct folded names claims are about", _v3_claim_names),
+    Migration(4, "report days, name keys and signatures; near-copy clusters; settled outcomes", _v4_derived),
 )
 
 

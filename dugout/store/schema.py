@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -50,6 +52,9 @@ articles = Table(
     Column("content_hash", String(64), nullable=False, unique=True),
     Column("published_hint", Boolean, nullable=False, default=False),
     Column("ingested_at", String(32), nullable=False),
+    # Version 4: the text's MinHash signature and the first stored report it is a near-copy of.
+    Column("minhash", LargeBinary),
+    Column("cluster", String(255)),
     Index("ix_articles_published", "published"),
     Index("ix_articles_outlet", "outlet"),
 )
@@ -79,13 +84,26 @@ claims = Table(
     # Version 2: the knowledge-base ids of the two parties ("person:carlo-ancelotti").
     Column("subject_id", String(255)),
     Column("object_id", String(255)),
-    Index("ix_claims_subject_folded", "subject_folded"),
-    Index("ix_claims_object_folded", "object_folded"),
+    # Version 4: the report's day, the folded person / club keys the settling rules compare,
+    # and a signature of the claim with its report's date and outlet (equal for copies).
+    Column("day", String(10)),
+    Column("subject_key", Text),
+    Column("object_key", Text),
+    Column("sig", String(40)),
+    # Version 4: the first stored claim with the same signature in the same near-copy cluster
+    # (NULL for that first one), and on the first one how many stored claims it stands for.
+    Column("dup_of", Integer),
+    Column("copies", Integer),
+    Index("ix_claims_subject_folded", "subject_folded", "dup_of"),
+    Index("ix_claims_object_folded", "object_folded", "dup_of"),
+    Index("ix_claims_sig", "sig"),
     Index("ix_claims_type", "type"),
     Index("ix_claims_outlet", "outlet"),
     Index("ix_claims_doc", "doc"),
     Index("ix_claims_subject_id", "subject_id"),
     Index("ix_claims_object_id", "object_id"),
+    Index("ix_claims_subject_key_day", "subject_key", "day"),
+    Index("ix_claims_object_key_day", "object_key", "day"),
 )
 
 # Version 2: every person, club, national team ... that a stored claim names, under the
@@ -124,4 +142,60 @@ claim_names = Table(
     "claim_names",
     metadata,
     Column("folded", Text, primary_key=True),
+)
+
+# Version 4: the LSH band keys of each report's MinHash, to find its near-copies at ingest.
+report_bands = Table(
+    "report_bands",
+    metadata,
+    Column("band", BigInteger, primary_key=True),
+    Column("doc", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_report_bands_doc", "doc"),
+)
+
+# Version 4: every claim later reports can settle (see store/outcomes.py), with the days of the
+# first events that decided it, so an ingest redoes only the targets a new report comes before.
+settlements = Table(
+    "settlements",
+    metadata,
+    Column("claim_id", Integer, ForeignKey("claims.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("voice", Text),
+    Column("subject_key", Text, nullable=False),
+    Column("object_key", Text),
+    Column("day", String(10), nullable=False),
+    Column("first_day", String(10)),
+    Column("end_day", String(10)),
+    Column("stay_day", String(10)),
+    Index("ix_settlements_subject_key", "subject_key"),
+    Index("ix_settlements_object_key", "object_key"),
+)
+
+# Version 4: how many outcomes each voice has per outcome and validity span: the outlets' track
+# record as of any date is a sum over a few thousand rows, not a count over every outcome.
+# `until` is "9999-12-31" for outcomes that still hold (a key column cannot be NULL).
+outcome_counts = Table(
+    "outcome_counts",
+    metadata,
+    Column("voice", Text, primary_key=True),
+    Column("outcome", String(16), primary_key=True),
+    Column("since", String(10), primary_key=True),
+    Column("until", String(10), primary_key=True),
+    Column("n", Integer, nullable=False),
+)
+
+# Version 4: outcomes of settled claims, each valid from `since` until `until` (NULL: still).
+outcomes = Table(
+    "outcomes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_id", Integer, ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+    Column("settled_by", Integer, ForeignKey("claims.id", ondelete="CASCADE"), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("voice", Text),
+    Column("since", String(10), nullable=False),
+    Column("until", String(10)),
+    Column("reason", Text),
+    Index("ix_outcomes_claim_id", "claim_id"),
+    Index("ix_outcomes_since", "since"),
 )

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..records import Article, Claim, normalized_text
+from .derived import assign_cluster, derived_claim_columns, mark_copies, publishers, update_outcomes
 from .engine import make_engine
 from .errors import StoreError
 from .migrations import MIGRATIONS, Migration, current_version, migrate
@@ -46,6 +47,11 @@ class StoredClaim:
     title: str | None
     url: str | None
     id: int | None = None
+    copies: int = 1
+    """How many stored claims this one stands for: the same claim in copies of one report."""
+    cluster: str | None = None
+    """The report's near-copy cluster (version 4), when the query read it."""
+    report_outlet: str | None = None
 
 
 def fold_name(name: str | None) -> str | None:
@@ -118,14 +124,29 @@ def _claim_from_row(row: Any) -> Claim:
 
 
 def _stored_claim(row: Any) -> StoredClaim:
-    """A claim row joined with its report's date, title and link."""
+    """A claim row joined with its report's date, title and link (and outlet, cluster, copies)."""
+    fields = row._mapping
     return StoredClaim(
         claim=_claim_from_row(row),
         published=row.article_published,
         title=row.article_title,
         url=row.article_url,
         id=row.id,
+        copies=int(fields.get("copies") or 1) if "article_cluster" in fields else 1,
+        cluster=fields.get("article_cluster"),
+        report_outlet=fields.get("article_outlet"),
     )
+
+
+def _claims_with_reports(*extra: Any) -> Select[Any]:
+    """Claims joined with their report's date, title and link (and any `extra` report columns)."""
+    return select(
+        claims_t,
+        articles_t.c.published.label("article_published"),
+        articles_t.c.title.label("article_title"),
+        articles_t.c.url.label("article_url"),
+        *extra,
+    ).join(articles_t, claims_t.c.doc == articles_t.c.id)
 
 
 def _article_from_row(row: Any) -> Article:
@@ -153,6 +174,8 @@ def _name_matches(column: Any, words: list[str]) -> ColumnElement[bool]:
 
 CLAIM_NAMES_VERSION = 3
 """The schema version that brought `claim_names`."""
+DERIVED_VERSION = 4
+"""The schema version that brought report days, signatures, near-copy clusters and outcomes."""
 
 
 def add_claim_names(conn: Any, rows: list[dict[str, Any]]) -> None:
@@ -171,6 +194,7 @@ class Store:
         self.engine = engine
         self.url = url
         self._version = version
+        self._publishers: set[str] | None = None
 
     @classmethod
     def open(cls, db: str | None = None, *, migrations: tuple[Migration, ...] | None = None) -> Store:
@@ -208,6 +232,16 @@ class Store:
             return current_version(conn)
 
     # -- writing -------------------------------------------------------------------------------
+
+    def _known_publishers(self, conn: Any) -> set[str]:
+        """The outlets stored so far, read once per Store and then kept up to date by our writes.
+
+        Voices credited in outcomes match loose attributions against them; an outlet another
+        process stores meanwhile is picked up on the next open.
+        """
+        if self._publishers is None:
+            self._publishers = publishers(conn)
+        return self._publishers
 
     def find_duplicate(self, article: Article) -> str | None:
         """The id of a stored report with the same id or the same normalized text, else None.
@@ -257,10 +291,13 @@ class Store:
         from .entities import report_entities, write_report_entities
 
         found = report_entities(claims, load_kb())
+        derived = self._version >= DERIVED_VERSION
         rows = [
             {**_claim_row(c), "subject_id": sid, "object_id": oid}
             for c, (sid, oid) in zip(claims, found.claim_ids, strict=True)
         ]
+        if derived:
+            rows = [{**r, **derived_claim_columns(r, article.published, article.outlet)} for r in rows]
         try:
             with self.engine.begin() as conn:
                 # The article row first: on SQLite it takes the write lock before anything is read.
@@ -270,10 +307,17 @@ class Store:
                     if self._version >= CLAIM_NAMES_VERSION:
                         add_claim_names(conn, rows)
                 write_report_entities(conn, entities_t, mentions_t, article.id, article.published, found)
+                if derived:
+                    cluster = assign_cluster(conn, article.id, article.text)
+                    if rows:
+                        mark_copies(conn, article.id, cluster)
+                        update_outcomes(conn, article.id, self._known_publishers(conn))
         except IntegrityError as error:
             if self.find_duplicate(article) is not None:
                 return False  # another writer stored it between our check and our insert
             raise StoreError(f"cannot store report {article.id}: {_one_line(error)}") from error
+        if self._publishers is not None:
+            self._publishers |= {o for o in (article.outlet, *(c.outlet for c in claims)) if o}
         return True
 
     # -- reading -------------------------------------------------------------------------------
@@ -295,18 +339,11 @@ class Store:
         `since` is an ISO date compared with the report's publication date, so
         undated reports drop out.
         """
-        query: Select[Any] = select(
-            claims_t,
-            articles_t.c.published.label("article_published"),
-            articles_t.c.title.label("article_title"),
-            articles_t.c.url.label("article_url"),
-        ).join(articles_t, claims_t.c.doc == articles_t.c.id)
+        query = _claims_with_reports()
         words = normalized_text(about).split() if about else []
         if words and self._version >= CLAIM_NAMES_VERSION:
             # The few names that hold every word, then their claims through the name indexes.
-            names = select(claim_names_t.c.folded).where(_name_matches(claim_names_t.c.folded, words))
-            with self.engine.connect() as conn:
-                matching = list(conn.execute(names).scalars())
+            matching = self._matching_names(about or "")
             if not matching:
                 return []
             query = query.where(
@@ -338,6 +375,67 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [_stored_claim(row) for row in rows]
+
+    def _matching_names(self, about: str) -> list[str]:
+        """The folded names in `claim_names` holding every word of `about`."""
+        words = normalized_text(about).split()
+        if not words:
+            return []
+        names = select(claim_names_t.c.folded).where(_name_matches(claim_names_t.c.folded, words))
+        with self.engine.connect() as conn:
+            return list(conn.execute(names).scalars())
+
+    def distinct_claims(
+        self, about: str, type: str | None = None, until: str | None = None
+    ) -> list[StoredClaim]:
+        """The claims about a name, one per distinct claim, with how many stored claims it stands for.
+
+        A claim stored again in a copy of its report (same words, report date and outlet, and a
+        near-copy of the same text) is one line of a story: the store marks copies at ingest
+        (`dup_of`, version 4), so only the first is read, with `copies` saying how many it is.
+        `until` (an ISO day) keeps claims whose report day is on or before it. Falls back to
+        `claims()` on an older database.
+        """
+        if self._version < DERIVED_VERSION:
+            rows = self.claims(about=about, type=type)
+            return [r for r in rows if until is None or (r.published or r.claim.when or "")[:10] <= until]
+        names = self._matching_names(about)
+        if not names:
+            return []
+        c = claims_t.c
+        # (name, dup_of IS NULL) is an index range: the copies of a claim are never read
+        cond = [
+            or_(
+                and_(c.subject_folded.in_(names), c.dup_of.is_(None)),
+                and_(c.object_folded.in_(names), c.dup_of.is_(None)),
+            )
+        ]
+        if type:
+            cond.append(c.type == type)
+        if until:
+            cond.append(c.day <= until)
+        query = (
+            _claims_with_reports(
+                articles_t.c.outlet.label("article_outlet"), articles_t.c.cluster.label("article_cluster")
+            )
+            .where(*cond)
+            .order_by(articles_t.c.published.asc().nulls_last(), c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [_stored_claim(row) for row in rows]
+
+    def claims_by_ids(self, ids: list[int]) -> dict[int, StoredClaim]:
+        """Stored claims by id, with their reports' date, title, link, outlet and cluster."""
+        found: dict[int, StoredClaim] = {}
+        wanted = sorted(set(ids))
+        with self.engine.connect() as conn:
+            for i in range(0, len(wanted), 500):
+                query = _claims_with_reports(articles_t.c.outlet.label("article_outlet")).where(
+                    claims_t.c.id.in_(wanted[i : i + 500])
+                )
+                found.update((row.id, _stored_claim(row)) for row in conn.execute(query))
+        return found
 
     def articles(self, limit: int | None = None, offset: int = 0) -> list[Article]:
         """Stored reports, oldest first (undated last), then by id."""
@@ -402,13 +500,7 @@ class Store:
     def entity_claims(self, entity_id: str) -> list[StoredClaim]:
         """The stored claims with this entity as subject or object, oldest report first."""
         query = (
-            select(
-                claims_t,
-                articles_t.c.published.label("article_published"),
-                articles_t.c.title.label("article_title"),
-                articles_t.c.url.label("article_url"),
-            )
-            .join(articles_t, claims_t.c.doc == articles_t.c.id)
+            _claims_with_reports()
             .where(or_(claims_t.c.subject_id == entity_id, claims_t.c.object_id == entity_id))
             .order_by(articles_t.c.published.asc().nulls_last(), claims_t.c.id)
         )

@@ -72,7 +72,7 @@ def story_input(store: Any, name: str, as_of: str | None = None, track: dict[str
 def related_job_claims(store: Any, inp: Any) -> list[StoryClaim]:
     """For a coach, the claims about his club's job (candidates), which name the club, not him."""
     from .dedup import assign_voices
-    from .load import about, on_or_before, report_meta, to_story_claims
+    from .load import load_claims
 
     related: list[StoryClaim] = []
     if kind_of(inp.name, inp.claims) != "person":
@@ -86,19 +86,14 @@ def related_job_claims(store: Any, inp: Any) -> list[StoryClaim]:
         and c.claim.subject == inp.name
     }
     for club in sorted(clubs):
-        rows = [r for r in store.claims(about=club, type="candidate_for") if about(r.claim, club)]
-        meta = report_meta(store, {r.claim.doc for r in rows})
-        more = [
-            c for c in to_story_claims(rows, {d: m[0] for d, m in meta.items()}) if on_or_before(c, inp.as_of)
-        ]
-        texts = dict(inp.texts)
-        texts.update({d: m[1] or "" for d, m in meta.items()})
-        assign_voices(more, texts)
+        more, clusters = load_claims(store, club, inp.as_of, type="candidate_for")
+        assign_voices(more, {}, {**inp.clusters, **clusters})
         related += more
     return related
 
 
 def track_record(store: Any, as_of: str | None = None) -> tuple[list[OutletRecord], list[Outcome]]:
     """Every outlet's record of settled claims in the store, ranked, with the outcomes behind it."""
-    outcomes = settle(load_all(store, as_of))
-    return outlet_records(outcomes), outcomes
+    from .track import stored_outcomes, stored_records
+
+    return stored_records(store, as_of), stored_outcomes(store, as_of)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from dugout.kb.names import fold, names_match
@@ -32,6 +33,7 @@ TERMINAL = ("dismissed", "resigned")
 STATUS_WINDOW = 14
 MOVE_WINDOW = 60
 CONTRACT_WINDOW = 60
+WIDEST_WINDOW = max(STATUS_WINDOW, MOVE_WINDOW, CONTRACT_WINDOW)
 
 
 @dataclass
@@ -107,9 +109,21 @@ def _two_sources(a: StoryClaim, b: StoryClaim) -> bool:
 
 
 def _ordered(a: StoryClaim, b: StoryClaim) -> tuple[StoryClaim, StoryClaim]:
-    ka = (a.report_day.isoformat() if a.report_day else "9999", a.id or 0)
-    kb = (b.report_day.isoformat() if b.report_day else "9999", b.id or 0)
+    ka = (a.report_day or date.max, a.id or 0)
+    kb = (b.report_day or date.max, b.id or 0)
     return (a, b) if ka <= kb else (b, a)
+
+
+def _same_say(a: StoryClaim, b: StoryClaim) -> bool:
+    """Two claims of one type saying the same thing of the same parties: no rule can make them clash."""
+    ca, cb = a.claim, b.claim
+    return (ca.subject, ca.object, ca.value, ca.polarity, ca.when) == (
+        cb.subject,
+        cb.object,
+        cb.value,
+        cb.polarity,
+        cb.when,
+    )
 
 
 def _status_side(c: StoryClaim) -> str | None:
@@ -177,6 +191,28 @@ def _clash_group(c: StoryClaim) -> tuple:
     return (cl.type, words[-1] if words else "")
 
 
+def _candidate_pairs(group: list[StoryClaim]) -> list[tuple[int, int]]:
+    """Positions (i < j) of the pairs in `group` that may clash: one report, or days close enough.
+
+    Every clash needs its two reports within `WIDEST_WINDOW` days (or to be one report), so in
+    day order a claim meets only the claims of the days just after it, not the whole story.
+    """
+    pairs: set[tuple[int, int]] = set()
+    dated = sorted((i for i, c in enumerate(group) if c.report_day), key=lambda i: group[i].report_day)  # type: ignore[arg-type, return-value]
+    for n, i in enumerate(dated):
+        day = group[i].report_day
+        for j in dated[n + 1 :]:
+            if (group[j].report_day - day).days > WIDEST_WINDOW:  # type: ignore[operator]
+                break
+            pairs.add((min(i, j), max(i, j)))
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(group):
+        by_doc[c.doc].append(i)
+    for same in by_doc.values():
+        pairs.update((i, j) for n, i in enumerate(same) for j in same[n + 1 :])
+    return sorted(pairs)
+
+
 def contradictions(claims: list[StoryClaim]) -> list[Contradiction]:
     """Pairs of claims that cannot both hold at once, from two voices or one report."""
     found: list[Contradiction] = []
@@ -187,19 +223,18 @@ def contradictions(claims: list[StoryClaim]) -> list[Contradiction]:
     for c in claims:
         groups[_clash_group(c)].append(c)
     for group in groups.values():
-        for i, x in enumerate(group):
-            for y in group[i + 1 :]:
-                a, b = _ordered(x, y)
-                if not _two_sources(a, b):
-                    continue
-                reason = _clash(a, b)
-                if reason is None:
-                    continue
-                key = (a.doc, b.doc, a.claim.key(), b.claim.key(), a.claim.value, b.claim.value)
-                if key in seen:
-                    continue
-                seen.add(key)
-                found.append(Contradiction(a, b, reason))
+        for i, j in _candidate_pairs(group):
+            if _same_say(group[i], group[j]) or not _two_sources(group[i], group[j]):
+                continue
+            a, b = _ordered(group[i], group[j])
+            reason = _clash(a, b)
+            if reason is None:
+                continue
+            key = (a.doc, b.doc, a.claim.key(), b.claim.key(), a.claim.value, b.claim.value)
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(Contradiction(a, b, reason))
     return found
 
 

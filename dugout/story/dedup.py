@@ -10,63 +10,22 @@ so the cost does not grow with the store.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from datasketch import MinHash, MinHashLSH
 
-from dugout.kb.names import fold, names_match
+from dugout.store.derived import NEAR_DUPLICATE, PERMUTATIONS, minhash
+from dugout.store.outcomes import _kb, known_outlet, voice_of
 
 if TYPE_CHECKING:
     from .load import StoryClaim
 
-NEAR_DUPLICATE = 0.7
-"""Estimated Jaccard similarity of shingle sets above which two reports are copies of one."""
-SHINGLE = 3
-PERMUTATIONS = 128
-
-
-@lru_cache(maxsize=1)
-def _kb():  # pragma: no cover - depends on the knowledge base being loadable
-    try:
-        from dugout.kb.index import load_kb
-
-        return load_kb()
-    except Exception:  # a broken knowledge base must not break the story; publishers still count
-        return None
-
-
-@lru_cache(maxsize=4096)
-def known_outlet(name: str | None) -> str | None:
-    """The knowledge base's name for an outlet ("marca" -> "Marca"), or None when it is not one."""
-    if not name:
-        return None
-    kb = _kb()
-    if kb is None:
-        return None
-    for entity in kb.lookup(name):
-        if entity.kind == "outlet":
-            return entity.name
-    return None
-
-
-_WORDS = re.compile(r"\w+")
-
-
-def _fast_hash(data: bytes) -> int:
-    return hash(data) & 0xFFFFFFFF
+__all__ = ["_kb", "assign_voices", "known_outlet", "near_duplicate_groups", "voice_of"]
 
 
 def _minhash(text: str) -> MinHash:
-    words = _WORDS.findall(text.lower())  # near-copies share wording; accents need no folding here
-    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
-    # Signatures are compared only within this call, so the process's own string hash will do, and it
-    # is far cheaper than SHA-1 per shingle.
-    m = MinHash(num_perm=PERMUTATIONS, seed=1, hashfunc=_fast_hash)
-    m.update_batch([s.encode("utf-8") for s in shingles])  # vectorised: one numpy pass, not one per shingle
-    return m
+    return minhash(text)
 
 
 def near_duplicate_groups(texts: dict[str, str], order: Iterable[str] | None = None) -> dict[str, str]:
@@ -85,27 +44,34 @@ def near_duplicate_groups(texts: dict[str, str], order: Iterable[str] | None = N
     return group
 
 
-def voice_of(attribution: str | None, publisher: str | None, publishers: Iterable[str] = ()) -> str | None:
-    """The attributed outlet if the attribution is an outlet, else the publisher."""
-    if attribution:
-        named = known_outlet(attribution)
-        if named:
-            return named
-        for p in publishers:
-            if p and names_match(p, attribution) and len(fold(attribution)) > 2:
-                return p
-    return publisher
+def cluster_groups(clusters: dict[str, str | None], order: Iterable[str]) -> dict[str, str]:
+    """Each report id mapped to the first report (in `order`) of its stored near-copy cluster."""
+    head: dict[str, str] = {}
+    group: dict[str, str] = {}
+    for doc in order:
+        cluster = clusters.get(doc) or doc
+        group[doc] = head.setdefault(cluster, doc)
+    return group
 
 
-def assign_voices(claims: list[StoryClaim], texts: dict[str, str]) -> None:
-    """Set each claim's `voice`, folding near-copies onto the earliest copy's publisher."""
+def assign_voices(
+    claims: list[StoryClaim], texts: dict[str, str], clusters: dict[str, str | None] | None = None
+) -> None:
+    """Set each claim's `voice`, folding near-copies onto the earliest copy's publisher.
+
+    Near-copies come from the clusters the store assigned at ingest when `clusters` is given
+    (doc -> cluster), else from comparing `texts` here.
+    """
     first_seen: dict[str, tuple[str, str]] = {}
     for c in claims:
         key = (c.published or "9999", c.doc)
         if c.doc not in first_seen or key < first_seen[c.doc]:
             first_seen[c.doc] = key
     order = sorted(first_seen, key=lambda d: first_seen[d])
-    groups = near_duplicate_groups(texts, order) if len(texts) > 1 else {}
+    if clusters is not None:
+        groups = cluster_groups(clusters, order)
+    else:
+        groups = near_duplicate_groups(texts, order) if len(texts) > 1 else {}
     publisher_of = {c.doc: c.outlet for c in claims}
     publishers = {p for p in publisher_of.values() if p}
     for c in claims:

@@ -36,6 +36,7 @@ class StoryClaim:
     title: str | None = None
     url: str | None = None
     voice: str | None = None
+    copies: int = 1
 
     @property
     def doc(self) -> str:
@@ -74,6 +75,7 @@ class StoryClaim:
             "modality": self.claim.modality,
             "evidence": self.claim.evidence,
             "url": self.url,
+            "copies": self.copies,
         }
 
     def label(self) -> str:
@@ -89,7 +91,7 @@ class StoryInput:
     name: str
     as_of: str | None
     claims: list[StoryClaim]
-    texts: dict[str, str] = field(default_factory=dict)
+    clusters: dict[str, str | None] = field(default_factory=dict)
     track: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -151,53 +153,87 @@ def report_meta(store: Any, docs: set[str] | None = None) -> dict[str, tuple[str
         return out
 
 
-def to_story_claims(rows: list[Any], outlets: dict[str, str | None]) -> list[StoryClaim]:
-    """StoredClaim rows to StoryClaims, the claim's outlet falling back to its report's."""
+def to_story_claims(rows: list[Any], outlets: dict[str, str | None] | None = None) -> list[StoryClaim]:
+    """StoredClaim rows to StoryClaims, the claim's outlet falling back to its report's.
+
+    The report's outlet comes from the row when the query read it, else from `outlets`.
+    """
+    outlets = outlets or {}
     return [
         StoryClaim(
             claim=row.claim,
             id=row.id,
             published=row.published,
-            outlet=row.claim.outlet or outlets.get(row.claim.doc),
+            outlet=row.claim.outlet or getattr(row, "report_outlet", None) or outlets.get(row.claim.doc),
             title=row.title,
             url=row.url,
+            copies=getattr(row, "copies", 1),
         )
         for row in rows
     ]
+
+
+def _until(as_of: str | None) -> str | None:
+    limit = end_of(as_of) if as_of else None
+    return limit.isoformat() if limit else None
+
+
+def load_claims(
+    store: Any, name: str, as_of: str | None = None, type: str | None = None
+) -> tuple[list[StoryClaim], dict[str, str | None]]:
+    """The distinct claims about `name` published up to `as_of`, with their reports' clusters.
+
+    One SQL query: claims repeated in copies of a report come back once, counted
+    (`Store.distinct_claims`), so a name with thousands of stored claims costs its distinct ones.
+    """
+    rows = [r for r in store.distinct_claims(name, type=type, until=_until(as_of)) if about(r.claim, name)]
+    if rows and all(r.report_outlet is None and r.cluster is None for r in rows):
+        meta = report_meta(store, {r.claim.doc for r in rows})  # an older database: no cluster column
+        claims = to_story_claims(rows, {d: m[0] for d, m in meta.items()})
+        clusters: dict[str, str | None] = {}
+    else:
+        claims = to_story_claims(rows)
+        clusters = {r.claim.doc: r.cluster for r in rows}
+    return [c for c in claims if on_or_before(c, as_of)], clusters
+
+
+def track_as_of(store: Any, as_of: str | None) -> dict[str, Any]:
+    """The outlets' track record as of a date, by voice: one aggregate over the stored outcomes."""
+    from .track import stored_records
+
+    return {r.outlet: r for r in stored_records(store, as_of)}
 
 
 def load_story(store: Any, query: str, as_of: str | None = None, with_track: bool = True) -> StoryInput:
     """The claims about `query` in `store`, published up to `as_of` (default: the newest report).
 
     Returns a `StoryInput` without claims when nothing matches; the caller
-    decides how to say so. Texts of the reports involved are loaded for the
-    near-duplicate check, and the outlets' track record (from every stored
-    claim up to the same date) for the confidence.
+    decides how to say so. Near-copies share a voice through the clusters the
+    store assigned at ingest; the outlets' track record up to the same date is
+    read from the outcomes the store keeps (`store/outcomes.py`).
     """
     from .dedup import assign_voices
-    from .track import outlet_records, settle
 
-    rows = [r for r in store.claims(about=query) if about(r.claim, query)]
-    meta = report_meta(store, {r.claim.doc for r in rows})
-    claims = [c for c in to_story_claims(rows, {d: m[0] for d, m in meta.items()}) if on_or_before(c, as_of)]
+    claims, clusters = load_claims(store, query, as_of)
     if as_of is None:
         dated = [c.published for c in claims if c.published]
         as_of = max(dated) if dated else None
-    docs = {c.doc for c in claims}
-    texts = {d: m[1] or "" for d, m in meta.items() if d in docs}
-    assign_voices(claims, texts)
+    if clusters:
+        assign_voices(claims, {}, clusters)
+    else:
+        meta = report_meta(store, {c.doc for c in claims})
+        assign_voices(claims, {d: m[1] or "" for d, m in meta.items()})
     name = canonical_name(query, [c.claim for c in claims])
     track: dict[str, Any] = {}
     if with_track and claims:
-        track = {r.outlet: r for r in outlet_records(settle(load_all(store, as_of)))}
-    return StoryInput(query=query, name=name, as_of=as_of, claims=claims, texts=texts, track=track)
+        track = track_as_of(store, as_of)
+    return StoryInput(query=query, name=name, as_of=as_of, claims=claims, clusters=clusters, track=track)
 
 
 def load_all(store: Any, as_of: str | None = None) -> list[StoryClaim]:
     """Every stored claim published up to `as_of`, with voices (outlet citations; no text dedup).
 
-    Used for the outlets' track record, which needs the whole store; near-copy
-    folding is left to the story's bounded set of reports.
+    The reference the stored outcomes are checked against (tests); stories read those instead.
     """
     from .dedup import assign_voices
 

@@ -21,8 +21,12 @@ day, never the same report):
 Conditional claims are never scored (they say what happens *if*). Each report's
 claim about one question is scored once, credited to its voice (the outlet it
 cites, else its publisher), so a relayed Marca story counts for Marca.
-Outcomes are computed from stored claims on demand (the schema is not
-changed), so they always agree with what is stored.
+
+The rules are code in `dugout/store/outcomes.py`, which the store runs as reports
+arrive to keep the outcomes (valid from the settling report's day, until a later
+one overturns them) in its `outcomes` table: a story reads the record as of its
+date with one aggregate query (`stored_records`). `settle` runs the same rules
+over a list of claims, for checking and for claims that are not stored.
 """
 
 from __future__ import annotations
@@ -32,19 +36,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from dugout.kb.names import fold, names_match
+from dugout.store import outcomes as rules
 
-from .dates import days_between
-from .load import StoryClaim
-
-IN_CHARGE_STATUSES = ("secure", "extended", "appointed")
-TERMINAL = ("dismissed", "resigned")
-STILL_THERE_DAYS = 90
-AT_RISK_DAYS = 180
-SECURE_HORIZON_DAYS = 365
-TRANSFER_PREDICTIONS = ("interest", "bid", "negotiating", "agreed")
-MOVES = ("signed", "loan")
-APPOINTED_COACH = ("current", "incoming", "interim")
+from .dates import end_of
+from .load import StoryClaim, to_story_claims
 
 
 @dataclass
@@ -103,157 +98,105 @@ class OutletRecord:
         }
 
 
-def _later(a: StoryClaim, b: StoryClaim) -> int | None:
-    """Days from a's report to b's report; None unless b is a different, strictly later report."""
-    if a.doc == b.doc:
-        return None
-    d = days_between(a.report_day, b.report_day)
-    return d if d is not None and d > 0 else None
-
-
-def _scorable(c: StoryClaim) -> bool:
-    return c.claim.polarity == "affirmed" and c.claim.modality != "conditional"
-
-
-def _in_charge(c: StoryClaim) -> bool:
-    """Whether a claim has its subject in post at its object's club on its date."""
+def _fact(i: int, c: StoryClaim) -> rules.Fact:
     cl = c.claim
-    if cl.polarity != "affirmed":
-        return False
-    if cl.type == "coach_of":
-        return cl.value in ("current", "interim")
-    return cl.type == "job_status" and cl.value in (*IN_CHARGE_STATUSES, "at_risk")
-
-
-def _appointed(c: StoryClaim) -> bool:
-    cl = c.claim
-    if cl.polarity != "affirmed" or cl.modality == "conditional":
-        return False
-    return (cl.type == "coach_of" and cl.value in APPOINTED_COACH) or (
-        cl.type == "job_status" and cl.value == "appointed"
+    return rules.Fact(
+        ref=i,
+        id=c.id or 0,
+        doc=c.doc,
+        type=cl.type,
+        subject=cl.subject,
+        object=cl.object,
+        value=cl.value,
+        polarity=cl.polarity,
+        modality=cl.modality,
+        day=c.report_day,
+        voice=c.voice,
     )
-
-
-def _terminal(c: StoryClaim) -> bool:
-    return c.claim.type == "job_status" and c.claim.value in TERMINAL and c.claim.polarity == "affirmed"
-
-
-def _first(later: Iterable[tuple[int, StoryClaim]]) -> tuple[int, StoryClaim] | None:
-    found = sorted(later, key=lambda p: (p[0], p[1].id or 0))
-    return found[0] if found else None
-
-
-def _settle_transfer(c: StoryClaim, by_subject: dict[str, list[StoryClaim]]) -> Outcome | None:
-    moves = []
-    for o in by_subject[fold(c.claim.subject)]:
-        d = _later(c, o)
-        if d is None or o.claim.type != "transfer" or o.claim.value not in MOVES:
-            continue
-        if not _scorable(o) or o.claim.object is None:
-            continue
-        moves.append((d, o))
-    first = _first(moves)
-    if first is None:
-        return None
-    o = first[1]
-    player, club, dest = c.claim.subject, c.claim.object, o.claim.object
-    if c.claim.value == "departure":
-        if names_match(dest, club):
-            return None
-        return Outcome(c, "borne_out", o, f"{player} left: {o.claim.value} with {dest}")
-    if names_match(dest, club):
-        return Outcome(c, "borne_out", o, f"{player} {o.claim.value} with {club}")
-    return Outcome(c, "not_borne_out", o, f"{player} went to {dest} instead of {club}")
-
-
-def _settle_candidate(
-    c: StoryClaim, by_subject: dict[str, list[StoryClaim]], by_object: dict[str, list[StoryClaim]]
-) -> Outcome | None:
-    person, club = c.claim.subject, c.claim.object
-    if not club:
-        return None
-    events = []
-    for o in by_subject[fold(person)]:
-        d = _later(c, o)
-        if d is None or not _appointed(o) or not o.claim.object:
-            continue
-        # there: any post; elsewhere: only a new appointment (he may already hold another post)
-        if names_match(o.claim.object, club) or o.claim.value in ("incoming", "appointed"):
-            events.append((d, o))
-    for o in by_object[fold(club)]:
-        d = _later(c, o)
-        if d is not None and _appointed(o) and not names_match(o.claim.subject, person):
-            if o.claim.type == "job_status" or o.claim.value in ("incoming", "interim"):
-                events.append((d, o))
-    first = _first(events)
-    if first is None:
-        return None
-    o = first[1]
-    if names_match(o.claim.subject, person) and names_match(o.claim.object, club):
-        return Outcome(c, "borne_out", o, f"{person} took the {club} job")
-    if names_match(o.claim.subject, person):
-        return Outcome(c, "not_borne_out", o, f"{person} went to {o.claim.object} instead")
-    return Outcome(c, "not_borne_out", o, f"{o.claim.subject} got the {club} job")
-
-
-def _settle_job(c: StoryClaim, by_subject: dict[str, list[StoryClaim]]) -> Outcome | None:
-    person, club = c.claim.subject, c.claim.object
-    at_risk = c.claim.value == "at_risk"
-    ends, stays = [], []
-    for o in by_subject[fold(person)]:
-        d = _later(c, o)
-        if d is None or not names_match(o.claim.object, club):
-            continue
-        if _terminal(o):
-            ends.append((d, o))
-        elif _in_charge(o) and not (o.claim.type == "job_status" and o.claim.value == "appointed"):
-            stays.append((d, o))
-    end = _first(ends)
-    horizon = AT_RISK_DAYS if at_risk else SECURE_HORIZON_DAYS
-    if end is not None and end[0] <= horizon:
-        if at_risk:
-            return Outcome(c, "borne_out", end[1], f"{person} was {end[1].claim.value} {end[0]} days later")
-        return Outcome(c, "not_borne_out", end[1], f"{person} was {end[1].claim.value} {end[0]} days later")
-    need = AT_RISK_DAYS if at_risk else STILL_THERE_DAYS
-    stay = _first((d, o) for d, o in stays if d >= need and (end is None or d < end[0]))
-    if stay is None:
-        return None
-    if at_risk:
-        return Outcome(c, "not_borne_out", stay[1], f"{person} still in charge {stay[0]} days later")
-    return Outcome(c, "borne_out", stay[1], f"{person} still in charge {stay[0]} days later")
 
 
 def settle(claims: list[StoryClaim]) -> list[Outcome]:
     """Every earlier claim in `claims` that a later report settles, with the settling claim."""
-    by_subject: dict[str, list[StoryClaim]] = defaultdict(list)
-    by_object: dict[str, list[StoryClaim]] = defaultdict(list)
-    for c in claims:
-        by_subject[fold(c.claim.subject)].append(c)
-        if c.claim.object:
-            by_object[fold(c.claim.object)].append(c)
-    outcomes: list[Outcome] = []
-    seen: set[tuple] = set()
-    for c in claims:
-        if not _scorable(c) or c.report_day is None:
-            continue
-        cl = c.claim
-        outcome = None
-        if cl.type == "transfer" and cl.value in (*TRANSFER_PREDICTIONS, "departure"):
-            outcome = _settle_transfer(c, by_subject)
-        elif cl.type == "candidate_for":
-            outcome = _settle_candidate(c, by_subject, by_object)
-        elif (cl.type == "job_status" and cl.value in (*IN_CHARGE_STATUSES, "at_risk")) or (
-            cl.type == "coach_of" and cl.value == "current" and cl.modality == "expected"
-        ):
-            outcome = _settle_job(c, by_subject)
-        if outcome is None:
-            continue
-        key = (c.doc, c.voice, cl.type, fold(cl.subject), fold(cl.object), cl.value)
-        if key in seen:
-            continue
-        seen.add(key)
-        outcomes.append(outcome)
+    outcomes = []
+    for s in rules.settle_all([_fact(i, c) for i, c in enumerate(claims)]):
+        for interval in s.intervals:
+            if interval.until is None:  # what holds once every claim given is known
+                outcomes.append(
+                    Outcome(
+                        claims[s.claim.ref],
+                        interval.outcome,
+                        claims[interval.settled_by.ref],
+                        interval.reason,
+                    )
+                )
     return outcomes
+
+
+def _valid(as_of: str | None) -> Any:
+    from sqlalchemy import and_, or_
+
+    from dugout.store.schema import outcomes as outcomes_t
+
+    o = outcomes_t.c
+    limit = end_of(as_of) if as_of else None
+    if limit is None:
+        return o.until.is_(None)
+    day = limit.isoformat()
+    return and_(o.since <= day, or_(o.until.is_(None), o.until > day))
+
+
+def stored_records(store: Any, as_of: str | None = None) -> list[OutletRecord]:
+    """Outlets' records as of a date from the per-voice counters the store keeps: one small sum."""
+    from sqlalchemy import func, select
+
+    from dugout.store.derived import FOREVER
+    from dugout.store.schema import outcome_counts as counts_t
+
+    k = counts_t.c
+    limit = end_of(as_of) if as_of else None
+    valid = k.until == FOREVER
+    if limit is not None:
+        valid = (k.since <= limit.isoformat()) & (k.until > limit.isoformat())
+    query = select(k.voice, k.outcome, func.sum(k.n)).where(valid).group_by(k.voice, k.outcome)
+    settled: dict[str, int] = defaultdict(int)
+    borne: dict[str, int] = defaultdict(int)
+    with store.engine.connect() as conn:
+        for voice, outcome, n in conn.execute(query):
+            key = voice or "unknown"
+            settled[key] += int(n)
+            borne[key] += int(n) if outcome == "borne_out" else 0
+    return _ranked(settled, borne)
+
+
+def stored_outcomes(store: Any, as_of: str | None = None, voice: str | None = None) -> list[Outcome]:
+    """The stored outcomes as of a date (of one voice, or all), oldest settled claim first."""
+    from sqlalchemy import select
+
+    from dugout.store.schema import outcomes as outcomes_t
+
+    o = outcomes_t.c
+    query = select(o.claim_id, o.settled_by, o.outcome, o.voice, o.reason).where(_valid(as_of))
+    if voice is not None:
+        query = query.where(o.voice == voice)
+    with store.engine.connect() as conn:
+        rows = conn.execute(query.order_by(o.claim_id)).all()
+    stored = store.claims_by_ids([r.claim_id for r in rows] + [r.settled_by for r in rows])
+    claims = {i: c for i, c in zip(stored, to_story_claims(list(stored.values())), strict=True)}
+    found = []
+    for r in rows:
+        claim, by = claims.get(r.claim_id), claims.get(r.settled_by)
+        if claim is None or by is None:
+            continue
+        claim.voice = r.voice
+        found.append(Outcome(claim, r.outcome, by, r.reason or ""))
+    found.sort(key=lambda x: (x.claim.published or "9999", x.claim.id or 0))
+    return found
+
+
+def _ranked(settled: dict[str, int], borne: dict[str, int]) -> list[OutletRecord]:
+    """Outlets ranked by their Laplace-smoothed rate of settled claims borne out, then by volume."""
+    records = [OutletRecord(outlet=k, settled=v, borne_out=borne[k]) for k, v in settled.items()]
+    return sorted(records, key=lambda r: (-r.score, -r.settled, r.outlet))
 
 
 def outlet_records(outcomes: Iterable[Outcome]) -> list[OutletRecord]:
@@ -263,5 +206,4 @@ def outlet_records(outcomes: Iterable[Outcome]) -> list[OutletRecord]:
     for o in outcomes:
         settled[o.outlet] += 1
         borne[o.outlet] += o.outcome == "borne_out"
-    records = [OutletRecord(outlet=k, settled=v, borne_out=borne[k]) for k, v in settled.items()]
-    return sorted(records, key=lambda r: (-r.score, -r.settled, r.outlet))
+    return _ranked(settled, borne)

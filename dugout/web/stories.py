@@ -1,10 +1,10 @@
 """The story layer as the server calls it: one load gives the story and its timeline.
 
-`dugout.story.story_of` rebuilds the outlets' track record from every stored
-claim on each call, which a server answering all day need not do: here the
-track record is computed once per state of the store (its newest claim id and
-its number of reports) and date, then reused until an ingest changes the
-store. The story itself is built by the same pure functions as the CLI's.
+The outlets' track record is one aggregate over the outcomes the store keeps
+at ingest; here it, and each story, are still remembered per state of the
+store (its newest claim id and its number of reports) and date, so a page
+reloaded all day costs two index look-ups. The story itself is built by the
+same pure functions as the CLI's.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from dugout.store import Store
 from dugout.store.schema import articles as articles_t
 from dugout.store.schema import claims as claims_t
 from dugout.story import Event, Story, StoryClaim, build_story, related_job_claims, story_input, timeline
-from dugout.story.load import load_all
-from dugout.story.track import Outcome, OutletRecord, outlet_records, settle
+from dugout.story.load import track_as_of
+from dugout.story.track import Outcome, OutletRecord, stored_outcomes, stored_records
 
 _lock = threading.Lock()
 _CACHE_SIZE = 16
@@ -58,19 +58,14 @@ def memoized(
     return value
 
 
-def outcomes(
-    store: Store, cache: dict[str, Any], as_of: str | None, state: tuple[int, int] | None = None
-) -> list[Outcome]:
-    """The settled claims of the whole store up to `as_of`, cached per state of the store."""
-    key = (state or fingerprint(store), as_of)
-    return memoized(cache, "outcomes", key, lambda: settle(load_all(store, as_of)))
-
-
 def track_record(
     store: Store, cache: dict[str, Any], as_of: str | None = None
 ) -> tuple[list[OutletRecord], list[Outcome]]:
-    settled = outcomes(store, cache, as_of)
-    return outlet_records(settled), settled
+    """Outlets ranked by their stored outcomes up to `as_of`, with those outcomes, per state of the store."""
+    key = (fingerprint(store), as_of)
+    return memoized(
+        cache, "track", key, lambda: (stored_records(store, as_of), stored_outcomes(store, as_of))
+    )
 
 
 @dataclass
@@ -97,6 +92,6 @@ def _story_view(
     inp = story_input(store, name, as_of, track={})
     if inp is None:
         return None
-    inp.track = {r.outlet: r for r in outlet_records(outcomes(store, cache, inp.as_of, state))}
+    inp.track = memoized(cache, "records", (state, inp.as_of), lambda: track_as_of(store, inp.as_of))
     story = build_story(inp, related_job_claims(store, inp))
     return StoryView(story, inp.claims, timeline(inp.claims))
