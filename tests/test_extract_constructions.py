@@ -156,6 +156,108 @@ CASES = [
     (FE, "a 4-0 win over Barcelona", "match_result", "Real Madrid", "Barcelona", "4-0"),
     (ESPN, "which ended in a 1-1 draw", "match_result", "Real Madrid", "Manchester City", "1-1"),
     (FE, "after their defeat to AC Milan", "match_result", "Real Madrid", "AC Milan", None),
+    # results: "a 4-1 rout of X"; "their" is the clause's own team; an infinitive's result is its
+    # clause subject's; "a 3-2 win for Lyon" against the headline's "Marseille v Lyon"; a wrapped score
+    (
+        "p046",
+        "with a 4-1 rout of West Ham United",
+        "match_result",
+        "Tottenham Hotspur",
+        "West Ham United",
+        "4-1",
+    ),
+    (
+        "p046",
+        "in a 3-2 loss at Brighton",
+        "match_result",
+        "Tottenham Hotspur",
+        "Brighton & Hove Albion",
+        "2-3",
+    ),
+    ("p080", "following their 4-1 rout of Spanish", "match_result", "Manchester City", "Real Madrid", "4-1"),
+    ("p085", "sealed a last-gasp 3-2 win for Lyon", "match_result", "Lyon", "Marseille", "3-2"),
+    ("p074", "Vasco da Gama won", "match_result", "Vasco da Gama", "Bahia", "2-0"),
+    ("p044", "since Tottenham`s 6-0 defeat", "match_result", "Tottenham Hotspur", "Manchester City", "0-6"),
+    # transfers: clubs listed as interested; the club a player plays for is not a buyer; a coach's
+    # wish names his club; "nears an exit"; interest amid outgoings; a signing with only a seller
+    ("p092", "all credited with interest", "transfer", "Victor Osimhen", "Paris Saint-Germain", "interest"),
+    ("p092", "all credited with interest", "transfer", "Victor Osimhen", "Bayern Munich", "interest"),
+    ("p080", "Guardiola wants a new defender", "transfer", "Virgil van Dijk", "Manchester City", "interest"),
+    ("p080", "reportedly nears an exit", "transfer", "Eliaquim Mangala", "Manchester City", "departure"),
+    ("p025", "more outgoings, with interest in", "transfer", "Kyle Walker", "Manchester City", "departure"),
+    ("p025", "after the arrival of Mateo Kovacic", "transfer", "Mateo Kovacic", "Manchester City", "signed"),
+    ("p010", "the £4m Sunderland deal for striker", "transfer", "WiIll Grigg", "Sunderland", "signed"),
+    (
+        "p050",
+        "in advanced discussions with Inter",
+        "transfer",
+        "Patrick Vieira",
+        "Manchester City",
+        "negotiating",
+    ),
+    ("p050", "Spanish midfielder Michel", "transfer", "Michel", "Birmingham City", "signed"),
+    # needs: several positions in one sentence, "in midfield", and not the one a signing fills
+    ("p013", "strengthen alternatives on the wing", "squad_need", "Everton", None, "winger"),
+    ("p013", "strengthening Rafa Benitez", "squad_need", "Everton", None, "midfielder"),
+    # jobs: "parted ways with X"; "the departure of X" amid managerial changes; a closed spell
+    ("p029", "Liverpool parted ways with Matt Beard", "coach_of", "Matt Beard", "Liverpool Women", "former"),
+    (
+        "p029",
+        "announced the departure of Laura Kaminski",
+        "coach_of",
+        "Laura Kaminski",
+        "Crystal Palace Women",
+        "former",
+    ),
+    (
+        "p099",
+        "Wolverhampton Wanderers boss from 2017-2021",
+        "coach_of",
+        "Nuno Espirito Santo",
+        "Wolverhampton Wanderers",
+        "former",
+    ),
+    (
+        "p027",
+        "appointed Sammie Coates",
+        "job_status",
+        "Sammie Coates",
+        "Doncaster Rovers Belles",
+        "appointed",
+    ),
+    # contracts: "a year left on his current deal", "a contract in Sinsheim"
+    (
+        "p053",
+        "just a year left on his current deal",
+        "contract_until",
+        "David De Gea",
+        "Manchester United",
+        None,
+    ),
+    ("p024", "has a contract in Sinsheim until 2021", "contract_until", "Nico Schulz", "Hoffenheim", None),
+    # meetings in a quote run over paragraphs: "today Gordon met with me"
+    ("p041", "today Gordon met with me", "meeting", "Gordon Strachan", "Steve Gibson", "held"),
+    # candidates: "reports linking X with the job"; names "mentioned for the role"; "on Leicester's radar"
+    ("p004", "reports linking Malaga", "candidate_for", "Manuel Pellegrini", "Manchester City", "linked"),
+    ("p086", "mentioned for the role", "candidate_for", "Fergal Harkin", "Celtic", "shortlisted"),
+    ("p086", "mentioned for the role", "candidate_for", "Matteo Tognozzi", "Celtic", "shortlisted"),
+    ("p061", "on Leicester’s radar", "candidate_for", "Ralph Hasenhuttl", "Leicester City", "linked"),
+]
+
+# Sentences that must not yield a claim of this type about this person (false alarms fixed).
+ABSENT = [
+    ("p080", "With only Vincent Kompany", "transfer", "John Stones"),
+    ("p027", "accepted the role of manager", "transfer", "Emma"),
+    ("p099", "Nuno was under pressure", "job_status", "Nuno Espirito Santo"),
+    ("p047", "moved him past Denis Law", "transfer", "Denis Law"),
+    ("p097", "As the club of ÖFB team player", "transfer", "Phillipp Mwene"),
+    ("p041", "he offered his resignation", "transfer", "Anthony Gordon"),
+    ("p039", "has decided to quit", "transfer", "Paul Dickov"),
+    ("p019", "caretaker coach Luca Gotti", "candidate_for", "Luca Gotti"),
+    ("p099", "will take temporary charge", "candidate_for", "Hassan Khalifa"),
+    ("p086", "As reported by Anthony Joseph", "candidate_for", "Anthony Joseph"),
+    ("p009", "Fiorentina has rejected an enticing offer", "transfer", "Nicola Kalinic"),
+    (ESPN, "to strengthen the left-back position", "squad_need", "Real Madrid"),
 ]
 
 
@@ -199,6 +301,19 @@ def test_construction(claims_by_doc, doc, evidence, type_, subject, obj, value) 
     if type_ == "match_result" and value and not names_match(found.subject, subject):
         value = "-".join(reversed(value.split("-")))
     assert found.value == value
+
+
+@pytest.mark.parametrize(("doc", "evidence", "type_", "subject"), ABSENT)
+def test_no_claim(claims_by_doc, doc, evidence, type_, subject) -> None:
+    wrong = [
+        c
+        for c in claims_by_doc[doc]
+        if c.type == type_
+        and evidence in c.evidence
+        and names_match(c.subject, subject)
+        and (type_ != "squad_need" or c.value == "left-back")
+    ]
+    assert not wrong, wrong
 
 
 def test_modality_and_attribution(claims_by_doc) -> None:
