@@ -425,6 +425,20 @@ def test_pages_render_with_links_to_evidence(api: Api) -> None:
     assert moved.status_code == 303 and moved.headers["location"] == "/stories/Carlo%20Ancelotti"
 
 
+def test_story_page_pages_its_timeline(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name with more events than a page shows the newest ones, with links to the older."""
+    from dugout.web import pages
+
+    whole = api.get("/stories/Carlo%20Ancelotti").text
+    total = int(whole.split("<summary>All ", 1)[1].split(" events", 1)[0])
+    monkeypatch.setattr(pages, "EVENTS_PAGE", 3)
+    newest = api.get("/stories/Carlo%20Ancelotti").text
+    assert f"3 of {total} events" in newest and "older=3" in newest and "newer events" not in newest
+    older = api.get("/stories/Carlo%20Ancelotti?older=3")
+    assert older.status_code == 200 and "newer events" in older.text
+    assert api.get("/stories/Carlo%20Ancelotti?older=-1").status_code in (400, 422)
+
+
 # -- the verb ------------------------------------------------------------------------------------------------
 
 

@@ -197,11 +197,12 @@ def load_claims(
     return [c for c in claims if on_or_before(c, as_of)], clusters
 
 
-def track_as_of(store: Any, as_of: str | None) -> dict[str, Any]:
-    """The outlets' track record as of a date, by voice: one aggregate over the stored outcomes."""
+def track_as_of(store: Any, as_of: str | None, claims: list[StoryClaim] | None = None) -> dict[str, Any]:
+    """The outlets' track record as of a date, by voice (of `claims`' voices, or every outlet's)."""
     from .track import stored_records
 
-    return {r.outlet: r for r in stored_records(store, as_of)}
+    voices = None if claims is None else {c.voice for c in claims if c.voice}
+    return {r.outlet: r for r in stored_records(store, as_of, voices)}
 
 
 def load_story(store: Any, query: str, as_of: str | None = None, with_track: bool = True) -> StoryInput:
@@ -226,7 +227,7 @@ def load_story(store: Any, query: str, as_of: str | None = None, with_track: boo
     name = canonical_name(query, [c.claim for c in claims])
     track: dict[str, Any] = {}
     if with_track and claims:
-        track = track_as_of(store, as_of)
+        track = track_as_of(store, as_of, claims)
     return StoryInput(query=query, name=name, as_of=as_of, claims=claims, clusters=clusters, track=track)
 
 

@@ -145,8 +145,13 @@ def _valid(as_of: str | None) -> Any:
     return and_(o.since <= day, or_(o.until.is_(None), o.until > day))
 
 
-def stored_records(store: Any, as_of: str | None = None) -> list[OutletRecord]:
-    """Outlets' records as of a date from the per-voice counters the store keeps: one small sum."""
+def stored_records(
+    store: Any, as_of: str | None = None, voices: Iterable[str] | None = None
+) -> list[OutletRecord]:
+    """Outlets' records as of a date from the per-voice counters the store keeps: one small sum.
+
+    `voices` limits it to those outlets (a story needs only its own), through the counters' key.
+    """
     from sqlalchemy import func, select
 
     from dugout.store.derived import FOREVER
@@ -158,6 +163,8 @@ def stored_records(store: Any, as_of: str | None = None) -> list[OutletRecord]:
     if limit is not None:
         valid = (k.since <= limit.isoformat()) & (k.until > limit.isoformat())
     query = select(k.voice, k.outcome, func.sum(k.n)).where(valid).group_by(k.voice, k.outcome)
+    if voices is not None:
+        query = query.where(k.voice.in_(sorted(set(voices))))
     settled: dict[str, int] = defaultdict(int)
     borne: dict[str, int] = defaultdict(int)
     with store.engine.connect() as conn:

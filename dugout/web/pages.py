@@ -30,6 +30,7 @@ StoreDep = Annotated[Store, Depends(get_store)]
 PAGE = 50
 WINDOW_DAYS = 60
 MAX_CLAIMS = 400
+EVENTS_PAGE = 300
 
 
 def _page(request: Request, template: str, **context: Any) -> HTMLResponse:
@@ -107,7 +108,11 @@ def search(request: Request, store: StoreDep, q: Annotated[str, Query(max_length
 
 @router.get("/stories/{name:path}")
 def story(
-    name: str, request: Request, store: StoreDep, as_of: Annotated[str | None, Query(max_length=10)] = None
+    name: str,
+    request: Request,
+    store: StoreDep,
+    as_of: Annotated[str | None, Query(max_length=10)] = None,
+    older: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
     as_of = _as_of(as_of)
     view = story_view(store, request.app.state.cache, name, as_of)
@@ -115,16 +120,30 @@ def story(
         when = f" published by {as_of}" if as_of else ""
         raise HTTPException(404, f"no stored claims about {name!r}{when}")
     title = f"Timeline of {view.story.name}"
-    chart = timeline_chart(view.events, evidence_url, as_of=view.story.as_of, title=title)
+    # The chart and the table show EVENTS_PAGE events, the newest first; `older` pages back,
+    # so a name with thousands of distinct claims still makes a page of a known size.
+    end = max(0, len(view.events) - older)
+    events = view.events[max(0, end - EVENTS_PAGE) : end]
+    page = {
+        "total": len(view.events),
+        "older": with_query(request.url.path, as_of=as_of, older=older + EVENTS_PAGE)
+        if end > EVENTS_PAGE
+        else None,
+        "newer": with_query(request.url.path, as_of=as_of, older=max(0, older - EVENTS_PAGE))
+        if older
+        else None,
+    }
+    chart = timeline_chart(events, evidence_url, as_of=view.story.as_of, title=title)
     narrow = timeline_chart(
-        view.events, evidence_url, as_of=view.story.as_of, title=title, width=400, id="chart-narrow"
+        events, evidence_url, as_of=view.story.as_of, title=title, width=400, id="chart-narrow"
     )
     return _page(
         request,
         "story.html",
         title=view.story.name,
         story=view.story,
-        events=view.events,
+        events=events,
+        events_page=page,
         chart=chart,
         narrow=narrow,
         swatch=swatch,

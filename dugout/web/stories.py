@@ -92,6 +92,6 @@ def _story_view(
     inp = story_input(store, name, as_of, track={})
     if inp is None:
         return None
-    inp.track = memoized(cache, "records", (state, inp.as_of), lambda: track_as_of(store, inp.as_of))
+    inp.track = track_as_of(store, inp.as_of, inp.claims)
     story = build_story(inp, related_job_claims(store, inp))
     return StoryView(story, inp.claims, timeline(inp.claims))
