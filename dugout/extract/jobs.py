@@ -243,6 +243,10 @@ def extract(ctx: SentenceContext) -> list[Draft]:
             )
         ):
             value = "secure"
+        if value in ("dismissed", "appointed") and not _about_a_post(ctx, tok):
+            continue  # "Cazorla fired the Gunners ahead", "expected to name his strongest team"
+        if value == "resigned" and _as_other_post(tok):
+            continue  # "stepped down as a minister"
         person, team = _coach_and_team(ctx, tok)
         if person is None:
             person = _described_person(ctx, tok)
@@ -341,6 +345,53 @@ def extract(ctx: SentenceContext) -> list[Draft]:
     return out
 
 
+LINEUP_NOUNS = {"team", "side", "squad", "xi", "eleven", "lineup", "line-up", "starting"}
+NON_COACH_POSTS = {
+    "minister",
+    "mp",
+    "director",
+    "chairman",
+    "president",
+    "chief",
+    "executive",
+    "ceo",
+    "captain",
+    "ambassador",
+    "pundit",
+    "commentator",
+    "referee",
+    "player",
+    "trustee",
+    "governor",
+}
+
+
+def _about_a_post(ctx: SentenceContext, verb: Token) -> bool:
+    """Whether a sacking or appointing verb is about a post: not a shot ("Cazorla fired the Gunners
+    ahead": a person doing it to a team, actively) nor a line-up ("to name his strongest team")."""
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if any(
+        o.lemma_.lower() in LINEUP_NOUNS or any(c.lower_ in LINEUP_NOUNS for c in o.children) for o in objects
+    ):
+        return False
+    if is_passive(verb):
+        return True
+    doer = ctx.mention_of(verb_subject(verb))
+    target = next((ctx.mention_of(o) for o in objects if ctx.mention_of(o) is not None), None)
+    return not (doer is not None and doer.kind == "person" and target is not None and target.is_team)
+
+
+def _as_other_post(verb: Token) -> bool:
+    """Whether "stepped down as X" names a post that is not a coach's."""
+    particles = [c for c in verb.children if c.dep_ == "prt"]
+    for prep in [*verb.children, *(g for p in particles for g in p.children)]:
+        if prep.dep_ == "prep" and prep.lower_ == "as":
+            post = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if post is not None and post.lemma_.lower() in NON_COACH_POSTS:
+                return True
+    return False
+
+
 MANAGERIAL_CONTEXT = {"manager", "managers", "managerial", "coach", "coaches", "head coach", "boss", "dugout"}
 
 
@@ -373,6 +424,10 @@ def _pressure(ctx: SentenceContext, text: str) -> list[Draft]:
     if team is None:
         return out
     secure_hit = next((p for p in SECURE_PHRASES if p in text), None)
+    if secure_hit in ("backed", "backing") and re.search(
+        r"\b(?:backed|backing) (?:off|away|down|into|up|out|onto)\b", text
+    ):
+        secure_hit = None  # "City backed off Bale": a retreat, not support for the manager
     if secure_hit and re.search(r"\b(failed|refused|reluctant|declined) to (back|support|stick)", text):
         secure_hit = None  # "City failed to back their manager"
     if secure_hit == "vote of confidence" and not re.search(

@@ -722,6 +722,8 @@ class Resolver:
         clubish = any(w in CLUBISH_WORDS for w in words)
         if len(span) > 1 and (span[-1].text in CLUB_SUFFIX_TAGS or span[0].text in CLUB_PREFIX_TAGS):
             label = "CLUB"  # "Jamshedpur FC" is a club whatever the model says
+        if before is not None and before.lower_ in ("club", "side", "outfit") and not titled:
+            label = "CLUB"  # "Belgian club Beveren", "Spanish side Alcorcon"
         if label == "CLUB":
             known = [e for e in self.kb.lookup(span.text) if e.kind == "club"]
             if known:
