@@ -345,6 +345,7 @@ def extract(ctx: SentenceContext) -> list[Draft]:
     return out
 
 
+SHOT_WORDS = {"home", "wide", "past", "ahead", "level", "shot", "ball", "effort", "volley", "header"}
 LINEUP_NOUNS = {"team", "side", "squad", "xi", "eleven", "lineup", "line-up", "starting"}
 NON_COACH_POSTS = {
     "minister",
@@ -369,6 +370,8 @@ NON_COACH_POSTS = {
 def _about_a_post(ctx: SentenceContext, verb: Token) -> bool:
     """Whether a sacking or appointing verb is about a post: not a shot ("Cazorla fired the Gunners
     ahead": a person doing it to a team, actively) nor a line-up ("to name his strongest team")."""
+    if verb.lemma_.lower() == "fire" and any(c.lower_ in SHOT_WORDS for c in verb.children):
+        return False  # "Vertonghen, who fired home", "fired wide"
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     if any(
         o.lemma_.lower() in LINEUP_NOUNS or any(c.lower_ in LINEUP_NOUNS for c in o.children) for o in objects

@@ -1209,7 +1209,17 @@ WOMENS_MARKERS = re.compile(
 
 def is_womens_report(text: str) -> bool:
     """Whether a report is about women's football: then "Liverpool" is Liverpool Women."""
-    return len(WOMENS_MARKERS.findall(text)) >= 2
+    womens = len(WOMENS_MARKERS.findall(text))
+    return womens >= 2 and womens >= len(MENS_MARKERS.findall(text))
+
+
+# Men's competitions: a round-up that names them as often as the women's game covers both, and
+# its clubs keep their first teams.
+MENS_MARKERS = re.compile(
+    r"(?<!women['’]s )\b(premier league|championship|carabao cup|efl|la ?liga|serie a|bundesliga|"
+    r"ligue 1|mls|europa league)\b",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=4096)
