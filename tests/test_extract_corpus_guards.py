@@ -1,0 +1,77 @@
+"""False alarms found by reading claims drawn from the corpus, pinned on those real reports.
+
+Each case names a corpus report, a few words of one of its sentences, and a claim that
+sentence must not yield: football copy uses job words for shots ("fired home"), line-ups
+("name his strongest team") and other posts ("stepped down as a minister").
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dugout.extract.pipeline import Extractor
+from dugout.kb.names import names_match
+from dugout.nlp.entities import is_womens_report
+from dugout.records import Article, Claim
+
+CASES = [
+    (
+        "espnfc13-ramsey-strikes-as-gunners-go-clear",
+        "Santi Cazorla fired the Gunners",
+        "job_status",
+        "Cazorla",
+    ),
+    ("espnfc13-spot-on-gerrard-settles-thriller", "Vertonghen who fired home", "coach_of", "Vertonghen"),
+    ("gdn-5246b77e2a15", "is expected to name his strongest", "job_status", "Steve Clarke"),
+    ("gdn-a65d3bbbcdee", "stepped down as a minister", "coach_of", "Gerry Grimstone"),
+    ("espnfc13-spurs-hit-back-to-stun-city", "City backed off Bale", "job_status", "Andre Villas-Boas"),
+]
+ROUND_UP = "gdn-7f34f07fd0f6"  # a daily round-up naming the WSL as well as the men's game
+
+
+@pytest.fixture(scope="module")
+def corpus_records(shared_dir: Path) -> dict[str, dict]:
+    wanted = {doc for doc, *_ in CASES} | {ROUND_UP, "gdn-987e40db1aec"}
+    found: dict[str, dict] = {}
+    with (shared_dir / "corpus" / "football_news.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            if not any(doc in line for doc in wanted - found.keys()):
+                continue
+            record = json.loads(line)
+            if record["id"] in wanted:
+                found[record["id"]] = record
+            if len(found) == len(wanted):
+                break
+    return found
+
+
+@pytest.fixture(scope="module")
+def claims_of(corpus_records) -> dict[str, list[Claim]]:
+    articles = [
+        Article(**{k: r.get(k) for k in ("id", "url", "outlet", "published", "title", "text")})
+        for r in corpus_records.values()
+    ]
+    return {article.id: claims for article, claims in Extractor().run(articles)}
+
+
+@pytest.mark.parametrize(("doc", "evidence", "type_", "subject"), CASES)
+def test_no_false_alarm(claims_of, doc, evidence, type_, subject) -> None:
+    wrong = [
+        c
+        for c in claims_of[doc]
+        if c.type == type_ and evidence in c.evidence and names_match(c.subject, subject)
+    ]
+    assert not wrong, wrong
+
+
+def test_round_up_keeps_first_teams(corpus_records, claims_of) -> None:
+    assert not is_womens_report(corpus_records[ROUND_UP]["text"])
+    assert not any("Women" in (c.object or "") for c in claims_of[ROUND_UP] if c.type == "transfer")
+
+
+def test_club_named_by_its_kind(claims_of) -> None:
+    """ "Belgian club Beveren" is a club, never a player moving."""
+    assert not any(c.subject == "Beveren" for c in claims_of["gdn-987e40db1aec"])
