@@ -289,6 +289,7 @@ def extract(ctx: SentenceContext) -> list[Draft]:
             out.append(
                 Draft("coach_of", person.entity, team_entity, "current", tok, attributed=False, score=0.6)
             )
+    out.extend(_left_for(ctx))
     # "the dismissal of manager X", "new contract"
     for tok in span:
         lemma = tok.lemma_.lower()
@@ -396,6 +397,25 @@ def _as_other_post(verb: Token) -> bool:
 
 
 MANAGERIAL_CONTEXT = {"manager", "managers", "managerial", "coach", "coaches", "head coach", "boss", "dugout"}
+
+
+def _left_for(ctx: SentenceContext) -> list[Draft]:
+    """A coach who "departed for Hull", "left for Leicester": appointed there."""
+    out: list[Draft] = []
+    for tok in ctx.span:
+        if tok.lemma_.lower() not in ("depart", "leave", "quit") or tok.pos_ != "VERB":
+            continue
+        new_club = ctx.mention_of(prep_object(tok, "for"))
+        person = ctx.mention_of(verb_subject(tok))
+        if new_club is None or not new_club.is_team or person is None or person.kind != "person":
+            continue
+        if not (described_as_coach(ctx, person) or person.entity.id in ctx.article.coaches):
+            continue
+        out.append(Draft("job_status", person.entity, new_club.entity, "appointed", tok))
+        out.append(
+            Draft("coach_of", person.entity, new_club.entity, "current", tok, attributed=False, score=0.6)
+        )
+    return out
 
 
 def _coach_departing(ctx: SentenceContext, person: Mention) -> bool:

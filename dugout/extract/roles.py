@@ -16,6 +16,7 @@ import re
 from spacy.tokens import Token
 
 from dugout.extract.context import Draft, SentenceContext, children, described_as_coach, kb_team
+from dugout.kb.index import KnowledgeBase
 from dugout.kb.model import Entity
 from dugout.nlp.entities import Mention
 from dugout.records import Claim
@@ -559,6 +560,16 @@ def _verbs(ctx: SentenceContext) -> list[Draft]:
             if objs and objs[0].lower_ in ("helm", "guidance", "stewardship", "management", "tutelage"):
                 # "two seasons under the helm of first Maurizio Sarri and then Andrea Pirlo": past coaches
                 led = [ctx.mention_of(t) for t in objs[0].subtree]
+                k = objs[0].right_edge.i + 1
+                while k < ctx.span.end:  # "... of first Sarri and then Pirlo", parsed apart
+                    m = ctx.mention_of(ctx.doc[k])
+                    if m is not None and m.kind == "person":
+                        led.append(m)
+                        k = m.end
+                    elif ctx.doc[k].lower_ in (",", "and", "then", "later", "finally", "subsequently"):
+                        k += 1
+                    else:
+                        break
                 team = _team_near(ctx, tok)
                 for m in {id(m): m for m in led if m is not None and m.kind == "person"}.values():
                     if team is not None:
@@ -612,7 +623,12 @@ def _successions(ctx: SentenceContext) -> list[Draft]:
         for m in followed:
             if not described_as_coach(ctx, m) and not any(t.lower_ in COACH_TITLES for t in ctx.span):
                 continue  # "replace Lucy Bronze" in a squad story is about a player
-            named = [t for t in ctx.teams() if t.start > tok.i]  # "replaced X as Belgium's manager"
+            aside = set()  # "take over from Pearson who departed for Hull": Hull is his new club
+            for rel in (c for c in doc[m.end - 1].children if c.dep_ == "relcl"):
+                aside |= {t.i for t in rel.subtree}
+            named = [
+                t for t in ctx.teams() if t.start > tok.i and t.start not in aside
+            ]  # "replaced X as Belgium's manager"
             in_sentence = [
                 t for t in ctx.teams() if t.end <= tok.i
             ]  # "PSV head coach ... after succeeding X"
@@ -698,7 +714,7 @@ def _known_posts(ctx: SentenceContext) -> list[Draft]:
     return out
 
 
-def spells_ended(claims: list[Claim]) -> list[Claim]:
+def spells_ended(claims: list[Claim], kb: KnowledgeBase | None = None) -> list[Claim]:
     """A coach the same report says was sacked or resigned is that team's former coach, whatever
     title the report gave him first ("have sacked Manager Roberto Di Matteo"), and no longer at risk
     there."""
@@ -721,8 +737,31 @@ def spells_ended(claims: list[Claim]) -> list[Claim]:
         for c in endings
         if (c.subject, c.object) not in returns or (c.when or "9999") >= returns[(c.subject, c.object)]
     }
+    appointed_to = {
+        c.subject: c.object
+        for c in claims
+        if c.type == "job_status"
+        and c.value == "appointed"
+        and c.polarity == "affirmed"
+        and c.modality in ("fact", "reported")
+    }
+    clubs_now: dict[str, set[str | None]] = {}
+    for c in claims:
+        if c.type == "coach_of" and c.value == "current":
+            clubs_now.setdefault(c.subject, set()).add(c.object)
     for claim in claims:
         if claim.type == "coach_of" and claim.value == "current" and (claim.subject, claim.object) in ended:
+            claim.value = "former"
+        elif (
+            claim.type == "coach_of"
+            and claim.value == "current"
+            and claim.subject in appointed_to
+            and claim.object != appointed_to[claim.subject]
+            and len(clubs_now.get(claim.subject, ())) > 1
+            and not (kb is not None and _national_side(kb, claim.object, appointed_to[claim.subject]))
+        ):
+            # "has since taken charge of Atletico Mineiro and Internacional" in a report on his
+            # appointment elsewhere: one club at a time, those spells are over
             claim.value = "former"
     # "Nuno was under pressure ... and the club made the choice": pressure that ended in his
     # departure is over, no claim of its own
@@ -731,3 +770,8 @@ def spells_ended(claims: list[Claim]) -> list[Claim]:
         for c in claims
         if not (c.type == "job_status" and c.value == "at_risk" and (c.subject, c.object) in ended)
     ]
+
+
+def _national_side(kb: KnowledgeBase, *names: str | None) -> bool:
+    """Whether either team is a national side, which a club coach may hold at the same time."""
+    return any(e.kind == "national_team" for name in names if name for e in kb.lookup(name))

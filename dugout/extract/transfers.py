@@ -459,8 +459,11 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
         if stage in ("bid", "signed") and tok.pos_ == "VERB" and objects & NOT_A_MOVE:
             no_move = True
             continue  # "he offered his resignation", "yet to sign a contract extension"
-        if tok.lemma_.lower() == "move" and tok.pos_ == "VERB" and not _moves_to_club(ctx, tok):
-            continue  # "moved him past Denis Law into second in the scoring charts"
+        if tok.lemma_.lower() == "move" and tok.pos_ == "VERB":
+            if not _moves_to_club(ctx, tok):
+                continue  # "moved him past Denis Law into second in the scoring charts"
+            if tok.tag_ == "VBD" or (tok.tag_ == "VBN" and not any(c.lemma_ == "be" for c in tok.children)):
+                return "signed", tok  # "Promes ... moved to Spartak Moscow in 2014"
         doer = ctx.mention_of(verb_subject(tok)) if tok.pos_ == "VERB" else None
         if (
             doer is not None

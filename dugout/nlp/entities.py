@@ -846,6 +846,7 @@ class Resolver:
             m.entity.id for v in resolved.sentences for m in v.mentions if m.kind == "person"
         )
         previous_people: list[Entity] = []
+        previous_subject: Entity | None = None  # who the last sentence naming people was about
         for view in resolved.sentences:
             doc = view.span.doc
             sent = view.span
@@ -888,19 +889,22 @@ class Resolver:
                 if prev is not None and prev.lower_ == "the" and tok.text[:1].isupper():
                     country = self.kb.country_of_demonym(tok.text)
                     nxt = doc[tok.i + 1] if tok.i + 1 < sent.end else None
+                    titled = nxt is not None and nxt.lower_ in ("coach", "manager", "boss", "tactician")
                     if country and (
-                        nxt is None or (nxt.pos_ not in ("NOUN", "PROPN") and nxt.lower_ != "national")
+                        titled
+                        or nxt is None
+                        or (nxt.pos_ not in ("NOUN", "PROPN") and nxt.lower_ != "national")
                     ):
                         person = next((p for p in reversed(seen_people) if p.country == country), None)
+                        if person is None and previous_subject is not None and not previous_subject.country:
+                            # "... Robert Vilahamn was appointed. The Swede had previously coached BK
+                            # Hacken": the man just spoken of, whose nationality the knowledge base lacks
+                            person = previous_subject
                         if person:
+                            end = nxt.i + 1 if titled else tok.i + 1  # "The Argentine coach"
                             added.append(
                                 Mention(
-                                    prev.i,
-                                    tok.i + 1,
-                                    doc[prev.i : tok.i + 1].text,
-                                    person,
-                                    "person",
-                                    via="nationality",
+                                    prev.i, end, doc[prev.i : end].text, person, "person", via="nationality"
                                 )
                             )
                             continue
@@ -983,6 +987,15 @@ class Resolver:
                 seen_people.append(p)
             if people_here:
                 previous_people = people_here
+                subject = next(
+                    (
+                        m.entity
+                        for m in view.mentions
+                        if m.kind == "person" and view.span.doc[m.end - 1].dep_ in ("nsubj", "nsubjpass")
+                    ),
+                    None,
+                )
+                previous_subject = subject or people_here[0]
 
     def _unnamed_coach(
         self, resolved: ResolvedArticle, view: SentenceView, tok: Token, person_counts: Counter[str]
