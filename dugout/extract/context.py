@@ -258,3 +258,41 @@ def kb_team(ctx: SentenceContext, person: Entity) -> Entity | None:
         if role.organisation in mentioned:
             return ctx.kb.entities.get(role.organisation)
     return None
+
+
+RESULT_WORDS = {
+    "victory",
+    "win",
+    "defeat",
+    "loss",
+    "draw",
+    "triumph",
+    "rout",
+    "thrashing",
+    "beating",
+    "beat",
+    "lose",
+    "lost",
+    "drew",
+    "won",
+}
+
+
+def opponents(ctx: SentenceContext) -> set[str]:
+    """Ids of the teams the sentence names only as someone's opponents ("a 2-1 victory over
+    struggling Fulham at Craven Cottage", "defeat to Walsall"): not the club a title or a pressure
+    belongs to."""
+    doc = ctx.doc
+    found: set[str] = set()
+    for m in ctx.teams():
+        k = m.start - 1
+        while k > ctx.span.start and (doc[k].pos_ in ("ADJ", "DET") or doc[k].tag_ == "VBG"):
+            k -= 1  # "over struggling Fulham", "against the in-form Leeds"
+        if k <= ctx.span.start or doc[k].lower_ not in ("over", "against", "to", "by", "beat", "beating"):
+            continue
+        window = {t.lemma_.lower() for t in doc[max(ctx.span.start, k - 3) : k + 1]} | {
+            t.lower_ for t in doc[max(ctx.span.start, k - 3) : k + 1]
+        }
+        if window & RESULT_WORDS:
+            found.add(m.entity.id)
+    return found

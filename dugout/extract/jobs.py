@@ -21,6 +21,7 @@ from dugout.extract.context import (
     is_passive,
     kb_team,
     negated,
+    opponents,
     prep_object,
     verb_object,
     verb_subject,
@@ -191,7 +192,8 @@ def _team_fallback(ctx: SentenceContext, person: Mention, verb: Token | None) ->
             m = ctx.mention_of(prep_object(verb, prep))
             if m and m.is_team:
                 return m.entity
-    teams = [m for m in ctx.teams()]
+    against = opponents(ctx)
+    teams = [m for m in ctx.teams() if m.entity.id not in against] or ctx.teams()
     if teams:
         return min(teams, key=lambda m: abs(m.start - person.start)).entity
     for role in ctx.kb.roles_of.get(person.entity.id, []):

@@ -15,7 +15,14 @@ import re
 
 from spacy.tokens import Token
 
-from dugout.extract.context import Draft, SentenceContext, children, described_as_coach, kb_team
+from dugout.extract.context import (
+    Draft,
+    SentenceContext,
+    children,
+    described_as_coach,
+    kb_team,
+    opponents,
+)
 from dugout.kb.index import KnowledgeBase
 from dugout.kb.model import Entity
 from dugout.nlp.entities import Mention
@@ -200,7 +207,8 @@ def _team_for(ctx: SentenceContext, person: Mention, title_index: int, exclude: 
         for m in teams:
             if m.entity.id == known.id:
                 return m
-    before = [m for m in teams if m.end <= title_index]
+    against = opponents(ctx)
+    before = [m for m in teams if m.end <= title_index and m.entity.id not in against]
     if before:
         return before[-1]
     doc = ctx.doc
