@@ -225,6 +225,23 @@ CASES = [
         "Doncaster Rovers Belles",
         "appointed",
     ),
+    # the pressure on a manager belongs to his club, not to the opponent his side beat
+    (
+        "p044",
+        "to ease the pressure on manager",
+        "job_status",
+        "Andre Villas-Boas",
+        "Tottenham Hotspur",
+        "at_risk",
+    ),
+    # "signed a one-year contract with the struggling club" in an undated report
+    ("p042", "signed a one-year contract", "job_status", "Dick Advocaat", "Sunderland", "extended"),
+    # "departed for Hull": appointed there; the club he left is former
+    ("p062", "who departed for Hull", "job_status", "Nigel Pearson", "Hull City", "appointed"),
+    ("p062", "take over from Nigel Pearson", "coach_of", "Nigel Pearson", "Leicester City", "former"),
+    ("p070", "under the helm of first", "coach_of", "Andrea Pirlo", "Juventus", "former"),
+    ("p033", "The Argentine coach has since taken", "coach_of", "Eduardo Coudet", "Internacional", "former"),
+    ("p029", "The Swede had previously coached", "coach_of", "Robert Vilahamn", "BK Hacken Women", "former"),
     # contracts: "a year left on his current deal", "a contract in Sinsheim"
     (
         "p053",
@@ -258,6 +275,7 @@ ABSENT = [
     ("p086", "As reported by Anthony Joseph", "candidate_for", "Anthony Joseph"),
     ("p009", "Fiorentina has rejected an enticing offer", "transfer", "Nicola Kalinic"),
     (ESPN, "to strengthen the left-back position", "squad_need", "Real Madrid"),
+    ("p042", "the lack of backing", "job_status", "Dick Advocaat"),
 ]
 
 

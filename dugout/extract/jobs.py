@@ -196,8 +196,11 @@ def _team_fallback(ctx: SentenceContext, person: Mention, verb: Token | None) ->
     teams = [m for m in ctx.teams() if m.entity.id not in against] or ctx.teams()
     if teams:
         return min(teams, key=lambda m: abs(m.start - person.start)).entity
+    published = ctx.article.article.published
+    if not published and ctx.focus_club() is not None:
+        return ctx.focus_club()  # an undated report: its own club, not the one he coaches today
     for role in ctx.kb.roles_of.get(person.entity.id, []):
-        if role.role == "head_coach" and role.active_on(ctx.article.article.published):
+        if role.role == "head_coach" and role.active_on(published):
             return ctx.kb.entities.get(role.organisation)
     return ctx.focus_club()
 
@@ -322,6 +325,7 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         if lemma in ("contract", "deal", "extension") and any(
             c.lower_ in ("new", "extended", "renewed", "one-year", "two-year", "three-year")
             or re.match(r"\w+-year", c.lower_)
+            or (c.lower_ in ("year", "month") and any(g.dep_ == "nummod" for g in c.children))  # "one - year"
             for c in tok.children
         ):
             verb = tok.head
@@ -449,6 +453,10 @@ def _pressure(ctx: SentenceContext, text: str) -> list[Draft]:
     if team is None:
         return out
     secure_hit = next((p for p in SECURE_PHRASES if p in text), None)
+    if secure_hit and re.search(
+        r"\b(?:lack of|no|little|without|withdrawn|withdrew) (?:backing|support)\b", text
+    ):
+        secure_hit = None  # "disillusioned with the lack of backing"
     if secure_hit in ("backed", "backing") and re.search(
         r"\b(?:backed|backing) (?:off|away|down|into|up|out|onto)\b", text
     ):

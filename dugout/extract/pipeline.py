@@ -148,7 +148,7 @@ def claims_of(resolved: ResolvedArticle, kb: KnowledgeBase) -> list[Claim]:
     # a coach's comings and goings are job news, not transfers ("Dickov has decided to quit")
     drafts = [(d, c, a) for d, c, a in drafts if not (d.type == "transfer" and d.subject.id in coaches)]
     claims = [_finish(d, ctx, attribution, article) for d, ctx, attribution in drafts]
-    return roles.spells_ended(one_per_key([c for c in claims if c is not None]), kb)
+    return roles.spells_ended(one_per_key([c for c in claims if c is not None]), kb, article.published)
 
 
 def _finish(

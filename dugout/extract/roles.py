@@ -722,7 +722,9 @@ def _known_posts(ctx: SentenceContext) -> list[Draft]:
     return out
 
 
-def spells_ended(claims: list[Claim], kb: KnowledgeBase | None = None) -> list[Claim]:
+def spells_ended(
+    claims: list[Claim], kb: KnowledgeBase | None = None, published: str | None = None
+) -> list[Claim]:
     """A coach the same report says was sacked or resigned is that team's former coach, whatever
     title the report gave him first ("have sacked Manager Roberto Di Matteo"), and no longer at risk
     there."""
@@ -773,10 +775,21 @@ def spells_ended(claims: list[Claim], kb: KnowledgeBase | None = None) -> list[C
             claim.value = "former"
     # "Nuno was under pressure ... and the club made the choice": pressure that ended in his
     # departure is over, no claim of its own
+    # a new contract signed on his appointment is part of it, no extension
+    fresh = {
+        (c.subject, c.object)
+        for c in claims
+        if published
+        and c.type == "job_status"
+        and c.value == "appointed"
+        and c.polarity == "affirmed"
+        and (not c.when or published.startswith(c.when[:4]))
+    }
     return [
         c
         for c in claims
         if not (c.type == "job_status" and c.value == "at_risk" and (c.subject, c.object) in ended)
+        and not (c.type == "job_status" and c.value == "extended" and (c.subject, c.object) in fresh)
     ]
 
 
