@@ -178,6 +178,8 @@ CASES = [
     ("p085", "sealed a last-gasp 3-2 win for Lyon", "match_result", "Lyon", "Marseille", "3-2"),
     ("p074", "Vasco da Gama won", "match_result", "Vasco da Gama", "Bahia", "2-0"),
     ("p044", "since Tottenham`s 6-0 defeat", "match_result", "Tottenham Hotspur", "Manchester City", "0-6"),
+    ("p088", "her side eventually losing", "match_result", "Everton Women", "Manchester City Women", None),
+    ("p074", "who were\nheld 1-1 at Internacional", "match_result", "Corinthians", "Internacional", "1-1"),
     # transfers: clubs listed as interested; the club a player plays for is not a buyer; a coach's
     # wish names his club; "nears an exit"; interest amid outgoings; a signing with only a seller
     ("p092", "all credited with interest", "transfer", "Victor Osimhen", "Paris Saint-Germain", "interest"),

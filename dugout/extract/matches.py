@@ -103,9 +103,16 @@ def _subject_team(ctx: SentenceContext, exclude: Entity | None, before: int) -> 
             if main is not None and main.is_team and not (main.start <= tok.i < main.end):
                 return usable(main.entity)
             return usable(ctx.focus_club())
-        if tok.lower_ in ("his", "he"):
+        if tok.lower_ in ("side", "team", "men", "women", "charges"):  # "her side", "Genesio's side"
+            owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+            return team_at(owner) if owner is not None else None
+        if tok.lower_ in ("his", "he", "her", "she"):
             person = next((p for p in ctx.people() if p.start < tok.i), None)
-            return usable(_team_of_person(ctx, person.entity)) if person else None
+            team = _team_of_person(ctx, person.entity) if person else None
+            if team is None:  # "She went on to score for Everton ... despite her side losing"
+                before = [m for m in ctx.teams() if m.end <= tok.i]
+                team = before[-1].entity if before else None
+            return usable(team)
         return None
 
     # 1. the possessor of the result noun, or the subject of the verb
@@ -288,6 +295,8 @@ def extract(ctx: SentenceContext) -> list[Draft]:
             if word in DRAW_WORDS
             else None
         )
+        if kind is None and word == "held" and any(c.dep_ == "auxpass" for c in tok.children):
+            kind = "draw"  # "Corinthians, who were held 1-1 at Internacional"
         if kind is None:
             continue
         if word in ("beaten", "defeated", "thrashed") and any(c.dep_ == "auxpass" for c in tok.children):
