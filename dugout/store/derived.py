@@ -151,35 +151,52 @@ def assign_cluster(conn: Any, doc: str, text_: str) -> str:
     return cluster
 
 
-def mark_copies(conn: Any, doc: str, cluster: str) -> None:
-    """Point a new report's claims at the first stored claim with the same signature and cluster.
+def mark_copies(conn: Any, rows: list[dict[str, Any]], cluster: str) -> None:
+    """Point new claim rows (not yet inserted) at the first stored claim with their signature.
 
-    That first claim's `copies` counts them, so a story reads one row for a claim stored many
-    times (the name indexes hold `dup_of`, so the copies are not even read).
+    "First" means in the same near-copy cluster; that claim's `copies` counts them, so a story
+    reads one row for a claim stored many times (the name indexes hold `dup_of`, so the copies
+    are not even read). Rows are marked before they are inserted, so no index entry is written
+    twice (an update of an indexed column leaves a dead entry behind on PostgreSQL).
     """
     c = claims_t.c
-    new = conn.execute(select(c.id, c.sig).where(c.doc == doc).order_by(c.id)).all()
-    if not new:
-        return
-    sigs = sorted({r.sig for r in new})
+    sigs = sorted({r["sig"] for r in rows})
     first: dict[str, int] = dict(
         conn.execute(
             select(c.sig, func.min(c.id))
             .join(articles_t, articles_t.c.id == c.doc)
-            .where(c.sig.in_(sigs), c.doc != doc, c.dup_of.is_(None), articles_t.c.cluster == cluster)
+            .where(c.sig.in_(sigs), c.dup_of.is_(None), articles_t.c.cluster == cluster)
             .group_by(c.sig)
         ).all()
     )
     added: dict[int, int] = defaultdict(int)
+    for r in rows:
+        rep = first.get(r["sig"])
+        r["dup_of"], r["copies"] = rep, 1
+        if rep is not None:
+            added[rep] += 1
+    if added:
+        conn.execute(
+            update(claims_t).where(c.id == bindparam("rid")).values(copies=c.copies + bindparam("k")),
+            [{"rid": rep, "k": k} for rep, k in added.items()],
+        )
+
+
+def mark_copies_within(conn: Any, doc: str) -> None:
+    """The same claim twice in one report: the later rows become copies of the first."""
+    c = claims_t.c
+    rows = conn.execute(select(c.id, c.sig).where(c.doc == doc, c.dup_of.is_(None)).order_by(c.id)).all()
+    first: dict[str, int] = {}
     dups = []
-    for r in new:
+    for r in rows:
         rep = first.setdefault(r.sig, r.id)
         if rep != r.id:
             dups.append({"cid": r.id, "rep": rep})
-            added[rep] += 1
-    conn.execute(update(claims_t).where(c.doc == doc).values(copies=1))
     if dups:
         conn.execute(update(claims_t).where(c.id == bindparam("cid")).values(dup_of=bindparam("rep")), dups)
+        added: dict[int, int] = defaultdict(int)
+        for d in dups:
+            added[d["rep"]] += 1
         conn.execute(
             update(claims_t).where(c.id == bindparam("rid")).values(copies=c.copies + bindparam("k")),
             [{"rid": rep, "k": k} for rep, k in added.items()],

@@ -26,7 +26,14 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..records import Article, Claim, normalized_text
-from .derived import assign_cluster, derived_claim_columns, mark_copies, publishers, update_outcomes
+from .derived import (
+    assign_cluster,
+    derived_claim_columns,
+    mark_copies,
+    mark_copies_within,
+    publishers,
+    update_outcomes,
+)
 from .engine import make_engine
 from .errors import StoreError
 from .migrations import MIGRATIONS, Migration, current_version, migrate
@@ -304,16 +311,18 @@ class Store:
             with self.engine.begin() as conn:
                 # The article row first: on SQLite it takes the write lock before anything is read.
                 conn.execute(articles_t.insert(), _article_row(article))
+                if derived:
+                    cluster = assign_cluster(conn, article.id, article.text)
+                    if rows:
+                        mark_copies(conn, rows, cluster)
                 if rows:
                     conn.execute(claims_t.insert(), rows)
                     if self._version >= CLAIM_NAMES_VERSION:
                         add_claim_names(conn, rows)
                 write_report_entities(conn, entities_t, mentions_t, article.id, article.published, found)
-                if derived:
-                    cluster = assign_cluster(conn, article.id, article.text)
-                    if rows:
-                        mark_copies(conn, article.id, cluster)
-                        update_outcomes(conn, article.id, self._known_publishers(conn))
+                if derived and rows:
+                    mark_copies_within(conn, article.id)
+                    update_outcomes(conn, article.id, self._known_publishers(conn))
         except IntegrityError as error:
             if self.find_duplicate(article) is not None:
                 return False  # another writer stored it between our check and our insert

@@ -4,8 +4,10 @@ Ten outlets repeating one Marca story are one voice, not ten. A claim's voice
 is the outlet it cites when it cites one ("say Marca" from Football España is
 Marca), else its publisher; reports whose texts are near-duplicates
 (syndicated copies) share the voice of the earliest copy. Near-duplicates are
-found with MinHash over word 3-shingles, bounded to the reports of one story,
-so the cost does not grow with the store.
+found with MinHash over word 3-shingles: the store clusters each report with
+its near-copies at ingest (`store/derived.py`), so a story only groups its
+reports by cluster; `near_duplicate_groups` compares texts on the spot, for
+texts that are not stored.
 """
 
 from __future__ import annotations
