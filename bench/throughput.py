@@ -7,7 +7,9 @@ folder), streamed into a temporary JSONL file, then runs each measurement in a f
 (so peak memory is each one's own):
 
   plain     en_core_web_sm `nlp.pipe` over the report texts, all components: the natural peer
-            (spaCy's default batch size; `--modes plain64,...` also times batch_size=64, its best here)
+            (spaCy's default batch size; `--modes plain64,...` also times batch_size=64, its best here;
+            `plainnp` is the stock model with the matrix products dugout uses, numpy's BLAS on one
+            thread instead of BLIS, to show what that choice alone is worth)
   extract   `dugout extract FILE -o OUT` (the CLI, in process, after the model is loaded)
   ingest    `dugout ingest FILE --db tmp.sqlite` (extraction and the store)
   extract --workers N   the same in N processes (the speed-up over one process)
@@ -68,14 +70,33 @@ def write_sample(source: Path, n: int, out: Path) -> tuple[int, int]:
     return count, words
 
 
+def _plain_nlp(mode: str):
+    """The stock model for a plain mode: as `spacy.load` gives it, or ("plainnp...") with the
+    matrix products dugout uses (numpy's BLAS, one thread), to show what that choice alone gives."""
+    import spacy
+
+    from dugout.nlp.pipeline import MODEL
+
+    if not mode.startswith("plainnp"):
+        return spacy.load(MODEL)
+    from thinc.api import use_ops
+    from threadpoolctl import threadpool_limits
+
+    with use_ops("numpy", use_blis=False):
+        nlp = spacy.load(MODEL)
+    threadpool_limits(limits=1, user_api="blas")
+    return nlp
+
+
 def measure(mode: str, sample: Path, workers: int) -> dict:
     """One measurement, in this process (called in a fresh child by `main`)."""
-    from dugout.nlp.pipeline import load_nlp
+    if mode.startswith("plain"):
+        nlp = _plain_nlp(mode)
+    else:
+        from dugout.extract.pipeline import Extractor, claim_screen
+        from dugout.nlp.pipeline import load_nlp
 
-    nlp = load_nlp()
-    from dugout.extract.pipeline import Extractor, claim_screen
-
-    if not mode.startswith("plain"):
+        nlp = load_nlp()
         Extractor()  # the knowledge base loaded, as the CLI would before reading
         claim_screen()
     list(nlp.pipe(["Carlo Ancelotti met Florentino Perez on Tuesday."]))  # warm
@@ -83,7 +104,8 @@ def measure(mode: str, sample: Path, workers: int) -> dict:
         start = time.perf_counter()
         if mode.startswith("plain"):
             texts = (json.loads(line)["text"] for line in sample.open(encoding="utf-8"))
-            size = int(mode[5:] or 0) or None  # "plain64": batch_size 64; "plain": spaCy's default
+            # "plain64": batch_size 64; "plain": spaCy's default
+            size = int(mode.removeprefix("plainnp").removeprefix("plain") or 0) or None
             for _doc in nlp.pipe(texts, batch_size=size):
                 pass
         else:
@@ -94,10 +116,11 @@ def measure(mode: str, sample: Path, workers: int) -> dict:
             args += ["--db", os.path.join(tmp, "bench.db")] if mode == "ingest" else []
             args += ["--workers", str(workers)] if workers > 1 else []
             try:
-                app(args, standalone_mode=False)
-            except SystemExit as e:  # typer.Exit on a failed report
-                if e.code:
-                    raise
+                code = app(args, standalone_mode=False)
+            except SystemExit as e:
+                code = e.code
+            if code:  # a report that could not be read or extracted: the figures would flatter
+                raise SystemExit(f"dugout {mode} failed on the sample (exit status {code})")
         seconds = time.perf_counter() - start
     return {"mode": mode, "workers": workers, "seconds": seconds, "peak_mb": peak_mb()}
 
@@ -161,7 +184,9 @@ def main() -> None:
             results[(mode, workers)] = r
             label = f"dugout {mode}" + (f" --workers {workers}" if workers > 1 else "")
             if mode.startswith("plain"):
-                label = "plain en_core_web_sm nlp.pipe" + (f" batch {mode[5:]}" if mode[5:] else "")
+                size = mode.removeprefix("plainnp").removeprefix("plain")
+                label = "plain en_core_web_sm nlp.pipe" + (" numpy" if "np" in mode else "")
+                label += f" batch {size}" if size else ""
             print(
                 f"{label:<34} {reports / r['seconds']:7.2f} reports/s {words / r['seconds']:9.0f} words/s"
                 f"   {r['seconds']:7.1f} s   peak {r['peak_mb']:6.0f} MB"
