@@ -304,6 +304,17 @@ def test_malformed_jsonl_line_names_file_and_line_and_good_lines_are_read(tmp_pa
     assert all('"id"' in r for r in reasons[4:6])
 
 
+def test_jsonl_text_may_hold_unicode_line_separators(tmp_path: Path) -> None:
+    path = tmp_path / "separators.jsonl"
+    text = "Xabi Alonso is the coach.\u2028Bayer Leverkusen won.\u2029Again.\x85\x0c"
+    records = [{"id": "one", "text": text}, {"id": "two", "text": "Real Madrid beat Barcelona."}]
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    items = list(read_path(path, ReadOptions()))
+    assert problems_of(items) == []
+    assert [a.text for a in items if isinstance(a, Article)][0] == text
+
+
 def test_missing_path_is_one_problem(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere" / "report.txt"
     problem = only(list(read_inputs([str(missing)], ReadOptions())))

@@ -117,6 +117,12 @@ def article_from_record(record: object, where: str, options: ReadOptions) -> Ite
     )
 
 
+def _jsonl_lines(text: str) -> list[str]:
+    """The lines of a JSON Lines text, split at newlines only: `str.splitlines` would also split
+    at U+2028/U+2029 and other separators that JSON strings may hold raw (the corpus has them)."""
+    return text.split("\n")
+
+
 def read_jsonl(lines: Iterable[str], where: str, options: ReadOptions) -> Iterator[Item]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -135,7 +141,7 @@ def read_json_document(text: str, where: str, options: ReadOptions) -> Iterator[
         document = json.loads(text)
     except json.JSONDecodeError as e:
         if text.lstrip().startswith("{") and "\n{" in text:
-            yield from read_jsonl(text.splitlines(), where, options)  # JSON Lines under a .json name
+            yield from read_jsonl(_jsonl_lines(text), where, options)  # JSON Lines under a .json name
             return
         yield InputProblem(where, f"not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})")
         return
@@ -198,7 +204,7 @@ def read_bytes(data: bytes, doc_id: str, where: str, suffix: str, options: ReadO
     if suffix in JSON_SUFFIXES:
         yield from read_json_document(text, where, options)
     elif suffix in JSONL_SUFFIXES or (suffix not in TEXT_SUFFIXES and stripped.startswith("{")):
-        yield from read_jsonl(text.splitlines(), where, options)
+        yield from read_jsonl(_jsonl_lines(text), where, options)
     elif suffix not in TEXT_SUFFIXES and looks_like_html(text):
         yield read_html_bytes(data, doc_id, where, None, options)
     elif suffix not in TEXT_SUFFIXES and stripped.startswith("<?xml"):
