@@ -127,9 +127,11 @@ def _coach_and_team(ctx: SentenceContext, verb: Token) -> tuple[Mention | None, 
                         break
     if person is None and subj_tok is not None and subj_tok.lower_ in ("he", "she"):
         prev = ctx.previous
-        if prev:
-            people = [m for m in prev.mentions if m.kind == "person"]
-            person = people[0] if people else None
+        people = [m for m in prev.mentions if m.kind == "person"] if prev else []
+        if people:  # the pronoun stands here for the man the sentence before named
+            person = Mention(
+                subj_tok.i, subj_tok.i + 1, subj_tok.text, people[0].entity, "person", via="pronoun"
+            )
     if team is not None and not team.is_team:
         team = None
     if team is None and subj_tok is not None and subj_tok.lower_ in ("they", "it", "we"):

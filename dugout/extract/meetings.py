@@ -16,6 +16,18 @@ from dugout.nlp.entities import Mention
 from dugout.nlp.timex import time_in
 
 MEET_LEMMAS = {"meet", "lunch", "dine", "talk", "sit", "speak"}
+BALL_WORDS = {
+    "pass",
+    "cross",
+    "corner",
+    "ball",
+    "delivery",
+    "header",
+    "free-kick",
+    "shot",
+    "centre",
+    "through-ball",
+}
 FUTURE_MARKS = {
     "will",
     "shall",
@@ -60,9 +72,9 @@ def _subject_parties(ctx: SentenceContext, verb: Token) -> list[Mention]:
             found = [Mention(subj.i, subj.i + 1, subj.text, focus, "club", via="focus")]
     if not found and subj is not None and subj.lower_ in ("he", "she"):
         prev = ctx.previous
-        if prev is not None:
-            people = [m for m in prev.mentions if m.kind == "person"]
-            found = people[:1]
+        people = [m for m in prev.mentions if m.kind == "person"] if prev is not None else []
+        if people:  # positioned on the pronoun: the sentence before is another Doc
+            found = [Mention(subj.i, subj.i + 1, subj.text, people[0].entity, "person", via="pronoun")]
     return found
 
 
@@ -81,6 +93,9 @@ def extract(ctx: SentenceContext) -> list[Draft]:
             continue  # "spoke with Dickov" is a meeting; "spoke to the media" is not
         if lemma == "meet" and tok.pos_ not in ("VERB",):
             continue
+        after = ctx.doc[tok.i + 1 : min(tok.i + 7, ctx.span.end)]
+        if lemma == "meet" and any(t.lemma_.lower() in BALL_WORDS for t in after):
+            continue  # "the Argentinian met Marcus Rashford's angled pass": a ball, not a meeting
         left = _subject_parties(ctx, tok)
         with_ = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "with"), None)
         obj = next((c for c in tok.children if c.dep_ == "dobj"), None)

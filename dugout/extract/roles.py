@@ -690,8 +690,8 @@ def _subject_person(ctx: SentenceContext, verb: Token) -> Mention | None:
         prev = ctx.previous
         if prev is not None:
             prev_people = [p for p in prev.mentions if p.kind == "person"]
-            if prev_people:
-                return prev_people[0]
+            if prev_people:  # placed on the pronoun: the sentence before may be another Doc
+                return Mention(subj.i, subj.i + 1, subj.text, prev_people[0].entity, "person", via="pronoun")
     if subj is not None:
         # "The 53 year old Scot who has also managed ..." → the person the sentence is about
         people = ctx.people()

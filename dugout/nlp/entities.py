@@ -896,6 +896,13 @@ class Resolver:
                         or (nxt.pos_ not in ("NOUN", "PROPN") and nxt.lower_ != "national")
                     ):
                         person = next((p for p in reversed(seen_people) if p.country == country), None)
+                        here = [
+                            m.entity
+                            for m in view.mentions
+                            if m.kind == "person" and m.end <= prev.i and not m.entity.country
+                        ]
+                        if person is None and here:
+                            person = here[-1]  # "Garnacho started ... as the Argentinian met the pass"
                         if person is None and previous_subject is not None and not previous_subject.country:
                             # "... Robert Vilahamn was appointed. The Swede had previously coached BK
                             # Hacken": the man just spoken of, whose nationality the knowledge base lacks
