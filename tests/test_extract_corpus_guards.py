@@ -30,11 +30,12 @@ CASES = [
     ("espnfc13-spurs-hit-back-to-stun-city", "City backed off Bale", "job_status", "Andre Villas-Boas"),
 ]
 ROUND_UP = "gdn-7f34f07fd0f6"  # a daily round-up naming the WSL as well as the men's game
+PRONOUN_ACROSS_PARAGRAPHS = "ziv-gdelt-ce5584bfe57c"  # "he" for a man named in the paragraph before
 
 
 @pytest.fixture(scope="module")
 def corpus_records(shared_dir: Path) -> dict[str, dict]:
-    wanted = {doc for doc, *_ in CASES} | {ROUND_UP, "gdn-987e40db1aec"}
+    wanted = {doc for doc, *_ in CASES} | {ROUND_UP, "gdn-987e40db1aec", PRONOUN_ACROSS_PARAGRAPHS}
     found: dict[str, dict] = {}
     with (shared_dir / "corpus" / "football_news.jsonl").open(encoding="utf-8") as f:
         for line in f:
@@ -75,3 +76,9 @@ def test_round_up_keeps_first_teams(corpus_records, claims_of) -> None:
 def test_club_named_by_its_kind(claims_of) -> None:
     """ "Belgian club Beveren" is a club, never a player moving."""
     assert not any(c.subject == "Beveren" for c in claims_of["gdn-987e40db1aec"])
+
+
+def test_pronoun_across_paragraphs(claims_of) -> None:
+    """A report where "he" opens a paragraph about the coach named before it once crashed the
+    extractor (a mention from the other paragraph's Doc); it now yields its claims."""
+    assert claims_of[PRONOUN_ACROSS_PARAGRAPHS]
