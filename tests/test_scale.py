@@ -12,7 +12,7 @@ import pytest
 
 from dugout.extract.pipeline import Extractor, claim_screen
 from dugout.ingest.readers import ReadOptions, read_inputs
-from dugout.nlp.pipeline import rough_sentences, screened_ranges
+from dugout.nlp.pipeline import _pieces, rough_sentences, screened_ranges
 from dugout.records import Article
 from dugout.scale.cluster import ClusterError, parse_cluster
 from dugout.store import Store
@@ -67,6 +67,25 @@ def test_screen_keeps_claim_sentences_and_their_context() -> None:
     text = "It was sunny. Sources told ESPN the club were calm. He was sacked on Monday. The end."
     kept = [text[s:e] for s, e in screened_ranges(text, screen)]
     assert kept == ["Sources told ESPN the club were calm. He was sacked on Monday."]
+
+
+def test_screen_skips_qualifiers_and_keeps_what_they_lead_to() -> None:
+    screen = claim_screen()
+    assert not screen("The Lionesses are in Sydney this week.")  # "are" only lists after a shortlist
+    assert screen("Mikel Arteta's team is in form.")  # "Arteta's team"
+    assert screen("It broke him into Joachim Löw's national team.")
+    text = "Leicester have identified four managerial candidates. The report mentions names like Xabi Alonso."
+    kept = [text[s:e] for s, e in screened_ranges(text, screen)]
+    assert kept == [text]  # the listing sentence comes with the shortlist before it
+
+
+def test_a_quoted_paragraph_keeps_the_speaker_before_it() -> None:
+    text = 'Gibson added: "Gordon would admit it.\n\n"Today Gordon met with me, we talked."'
+    pieces = [piece for _offset, piece in _pieces(Article(id="q", text=text), claim_screen())]
+    assert pieces[0].startswith("Gibson added:")
+    assert pieces[-1].startswith('"Today Gordon met with me')
+    for offset, piece in _pieces(Article(id="q", text=text), claim_screen()):
+        assert text[offset : offset + len(piece)] == piece
 
 
 def test_screen_leaves_the_seed_claims_unchanged(shared_dir: Path) -> None:

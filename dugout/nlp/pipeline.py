@@ -89,7 +89,9 @@ def blocks_of(article: Article) -> list[Block]:
 
 
 Screen = Callable[[str], bool]
-"""Says from a sentence's text alone whether it can carry a claim (built in `extract.pipeline`)."""
+"""Says from a sentence's text alone whether it can carry a claim (built in `extract.pipeline`).
+A screen may also have `brings_next(text) -> bool`: a kept sentence after which the next one is
+kept too (it announces what the next one lists)."""
 
 ARTICLES_PER_BATCH = 32
 """Reports whose paragraphs go through `nlp.pipe` together: big enough for efficient batches,
@@ -123,7 +125,7 @@ _LOOKS_BACK = re.compile(
 )
 # A sentence naming a source, whose attribution the next sentence may inherit.
 _SOURCE_CUE = re.compile(
-    r"\b(?:says?|said|reports?|reported|reporting|according|told|tells|claims?|claimed|understands?|"
+    r"\b(?:says?|said|adds?|added|reports?|reported|reporting|according|told|tells|claims?|claimed|understands?|"
     r"understood|reveals?|revealed|believes?|believed|sources?|insiders?|per|via)\b|\(",
     re.IGNORECASE,
 )
@@ -134,11 +136,13 @@ def screened_ranges(text: str, screen: Screen) -> list[tuple[int, int]]:
 
     A sentence is kept when `screen` says it can carry a claim, with the sentence before it
     when one leans on the other (a pronoun or "the Italian" to resolve, a source to carry over)
-    and a bracketed source tag after it ("(Marca)"). Consecutive kept sentences are parsed
+    and the one after it when that is a bracketed source tag ("(Marca)") or the screen says the
+    kept one leads on to it (`brings_next`). Consecutive kept sentences are parsed
     together, as one run; the rest of the paragraph is never parsed.
     """
     ranges = rough_sentences(text)
     sentences = [text[s:e] for s, e in ranges]
+    brings_next: Callable[[str], bool] | None = getattr(screen, "brings_next", None)
     wanted: set[int] = set()
     for i, sentence in enumerate(sentences):
         if not screen(sentence):
@@ -146,7 +150,9 @@ def screened_ranges(text: str, screen: Screen) -> list[tuple[int, int]]:
         wanted.add(i)
         if i > 0 and (_LOOKS_BACK.search(sentence) or _SOURCE_CUE.search(sentences[i - 1])):
             wanted.add(i - 1)
-        if i + 1 < len(sentences) and sentences[i + 1].lstrip().startswith("("):
+        if i + 1 < len(sentences) and (
+            sentences[i + 1].lstrip().startswith("(") or (brings_next is not None and brings_next(sentence))
+        ):
             wanted.add(i + 1)
     runs: list[tuple[int, int]] = []
     for i in sorted(wanted):
@@ -157,17 +163,41 @@ def screened_ranges(text: str, screen: Screen) -> list[tuple[int, int]]:
     return runs
 
 
+# A paragraph that opens with a quotation mark: it may go on in the voice of a speaker the
+# paragraph before named ('Gibson added: "..."' then '"We've had ..."').
+_OPENS_QUOTE = re.compile(r"\s*[\"“‘']")
+
+
 def _pieces(article: Article, screen: Screen | None) -> list[tuple[int, str]]:
-    """(offset into the article text, text) of each part of the report to parse."""
-    pieces = []
-    for block in blocks_of(article):
-        text = article.text[block.start : block.end]
-        if screen is None:
-            pieces.append((block.start, text))
+    """(offset into the article text, text) of each part of the report to parse.
+
+    With a screen, a kept sentence that opens a paragraph with a quotation mark also keeps the
+    last sentence of the paragraph before when that one names a source: the quote may be his.
+    """
+    blocks = blocks_of(article)
+    texts = [article.text[block.start : block.end] for block in blocks]
+    if screen is None:
+        return [(block.start, text) for block, text in zip(blocks, texts, strict=True)]
+    runs = [screened_ranges(text, screen) for text in texts]
+    for i in range(1, len(blocks)):
+        if not runs[i] or runs[i][0][0] != 0 or not _OPENS_QUOTE.match(texts[i]):
             continue
-        for start, end in screened_ranges(text, screen):
-            pieces.append((block.start + start, text[start:end]))
-    return pieces
+        sentences = rough_sentences(texts[i - 1])
+        if not sentences:
+            continue
+        start, end = sentences[-1]
+        before = runs[i - 1]
+        if before and before[-1][1] >= end or not _SOURCE_CUE.search(texts[i - 1][start:end]):
+            continue
+        if before and len(sentences) > 1 and before[-1][1] == sentences[-2][1]:
+            before[-1] = (before[-1][0], end)  # the run before goes on into it
+        else:
+            before.append((start, end))
+    return [
+        (block.start + start, text[start:end])
+        for block, text, kept in zip(blocks, texts, runs, strict=True)
+        for start, end in kept
+    ]
 
 
 def parse_articles(
