@@ -198,6 +198,25 @@ CASES = [
         "negotiating",
     ),
     ("p050", "Spanish midfielder Michel", "transfer", "Michel", "Birmingham City", "signed"),
+    ("p088", "to bring Australian right back", "transfer", "Ellie Carpenter", "Lyon Women", "signed"),
+    ("p088", "their need to replace Lucy Bronze", "transfer", "Lucy Bronze", "Lyon Women", "departure"),
+    (
+        "p031",
+        "who left the club after scoring",
+        "transfer",
+        "Victor Rodriguez",
+        "Seattle Sounders",
+        "departure",
+    ),
+    (
+        "p068",
+        "closing in on a deal to join Hull City",
+        "transfer",
+        "Kieffer Moore",
+        "Hull City",
+        "negotiating",
+    ),
+    ("p068", "on the Black Cats’ radar", "transfer", "Kieffer Moore", "Sunderland", "interest"),
     # needs: several positions in one sentence, "in midfield", and not the one a signing fills
     ("p013", "strengthen alternatives on the wing", "squad_need", "Everton", None, "winger"),
     ("p013", "strengthening Rafa Benitez", "squad_need", "Everton", None, "midfielder"),
@@ -278,6 +297,9 @@ ABSENT = [
     ("p009", "Fiorentina has rejected an enticing offer", "transfer", "Nicola Kalinic"),
     (ESPN, "to strengthen the left-back position", "squad_need", "Real Madrid"),
     ("p042", "the lack of backing", "job_status", "Dick Advocaat"),
+    (ESPN, "bringing Eder Militao back in", "transfer", "Eder Militao"),
+    (ESPN, "take the burden off of Benzema", "transfer", "Karim Benzema"),
+    ("p044", "who he brought on", "transfer", "Lewis Holtby"),
 ]
 
 

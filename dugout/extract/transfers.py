@@ -366,6 +366,7 @@ HEAD_STAGES = {
     "seal": "signed",
     "land": "signed",
     "buy": "signed",
+    "bring": "signed",
     "deal": "signed",
     "move": "interest",
     "switch": "interest",
@@ -437,6 +438,11 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
     window = doc[max(ctx.span.start, player.start - 3) : min(ctx.span.end, player.end + 8)].text.lower()
     if "on loan" in window or "loan move" in window or "loan deal" in window:
         return "loan", tok
+    for rel in (c for c in tok.children if c.dep_ == "relcl" and c.pos_ == "VERB"):
+        stage = HEAD_STAGES.get(rel.lemma_.lower())
+        own = any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("who", "that") for c in rel.children)
+        if stage in ("departure", "signed") and own and rel.lemma_.lower() != "bring" and not negated(rel):
+            return stage, rel  # "the loss of midfielder Victor Rodriguez, who left the club"
     steps = 0
     no_move = False
     while tok.head is not tok and steps < 6:
@@ -452,9 +458,20 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
             )
             if exit_noun is not None:
                 return "departure", exit_noun  # "Mangala nears an exit"
+        if (
+            tok.lemma_.lower() == "replace"
+            and child.dep_ == "dobj"
+            and tok.head.lemma_.lower() in ("need", "search", "hunt", "bid", "attempt", "effort", "plan")
+        ):
+            return "departure", tok  # "their need to replace Lucy Bronze": she has gone
         stage = HEAD_STAGES.get(tok.lemma_.lower())
+        if tok.lemma_.lower() == "transfer" and tok.pos_ == "VERB":
+            # "if the club can transfer more peripheral players, such as Cenk Tosun": selling them
+            stage = "departure" if any(c.dep_ == "dobj" for c in tok.children) else "signed"
         if stage is None:
             continue
+        if tok.lemma_.lower() == "bring" and not _from_or_to_club(ctx, tok):
+            continue  # "bringing Militao back in", "brought on": a line-up, not a move
         objects = {c.lemma_.lower() for c in tok.children if c.dep_ == "dobj"}
         if stage in ("bid", "signed") and tok.pos_ == "VERB" and objects & NOT_A_MOVE:
             no_move = True
@@ -540,9 +557,13 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
     if clause is not None:
         for c in clause.subtree:
             if c.dep_ in ("xcomp", "acomp", "ccomp") or c.head.dep_ in ("xcomp", "acomp"):
+                if c.lemma_.lower() == "close" and any(g.lower_ == "in" for g in c.children):
+                    return "negotiating", c  # "was thought to be closing in on a deal to join Hull"
                 stage = HEAD_STAGES.get(c.lemma_.lower())
                 if {g.lemma_.lower() for g in c.children if g.dep_ == "dobj"} & NOT_A_MOVE:
                     continue  # "has yet to sign a contract extension"
+                if c.lemma_.lower() == "bring" and not _from_or_to_club(ctx, c):
+                    continue  # "essential to bring in someone who can take the burden off Benzema"
                 if stage == "interest" and c.pos_ == "NOUN" and c.dep_ == "attr":
                     return stage, c  # "is also believed to be a target"
                 if stage in ("departure", "signed", "loan", "interest") and c.pos_ == "VERB":
@@ -553,6 +574,18 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
             if pattern.search(text):
                 return value, ctx.span.root
     return None, None
+
+
+def _from_or_to_club(ctx: SentenceContext, verb: Token) -> bool:
+    """Whether "bring" brings a player from or to a club ("to bring Carpenter from Portland Thorns")."""
+    if any(c.dep_ == "prt" and c.lower_ in ("on", "off", "back") for c in verb.children):
+        return False
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("from", "to"):
+            target = ctx.mention_of(next((c for c in prep.children if c.dep_ == "pobj"), None))
+            if target is not None and target.is_team:
+                return True
+    return False
 
 
 def _moves_to_club(ctx: SentenceContext, verb: Token) -> bool:
@@ -617,7 +650,12 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
             buyer = _coach_club_in(ctx) or ctx.focus_club()
             if buyer is not None and buyer.id == seller.id:
                 buyer = None
-        if stage == "departure" and _managerial(ctx) and not _called_player(ctx, player):
+        if (
+            stage == "departure"
+            and _managerial(ctx)
+            and not _called_player(ctx, player)
+            and not (trigger is not None and trigger.lemma_ == "replace")  # "need to replace Lucy Bronze"
+        ):
             continue  # a coach's departure is job news, not a transfer
         if (
             _managerial(ctx)
@@ -633,6 +671,8 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
                 continue
         if stage == "departure":
             club = seller or buyer or _club_of(ctx, player)
+            if trigger is not None and trigger.lemma_ == "replace":
+                club = buyer or club  # "Lyon ... their need to replace Lucy Bronze": Lyon's loss
             if club is None:
                 continue
             out.append(
@@ -690,6 +730,9 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
                             counterpart=seller,
                         )
                     )
+        radar = _radar_of(ctx, player)
+        if radar is not None and radar.id != buyer.id:
+            out.append(Draft("transfer", player.entity, radar, "interest", trigger, counterpart=seller))
         rival = _rival(ctx, player)
         if rival is not None and rival.id != buyer.id:
             out.append(Draft("transfer", player.entity, rival, "interest", trigger, counterpart=seller))
@@ -766,6 +809,21 @@ def _listed_with(ctx: SentenceContext, club: Entity) -> list[Entity]:
         else:
             break
     return found
+
+
+def _radar_of(ctx: SentenceContext, player: Mention) -> Entity | None:
+    """The club whose radar a player "was on" ("Moore was on the Black Cats' radar in January but
+    instead signed for Ipswich"): interested, whatever else the sentence tells."""
+    verb = ctx.doc[player.end - 1].head
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ == "on":
+            for radar in prep.children:
+                if radar.lemma_.lower() in ("radar", "list", "shortlist", "wishlist"):
+                    for part in radar.subtree:  # "the Black Cats' radar" (poss, or nmod past a curly ’)
+                        owner = ctx.mention_of(part)
+                        if owner is not None and owner.is_team:
+                            return owner.entity
+    return None
 
 
 def _rival(ctx: SentenceContext, player: Mention) -> Entity | None:
