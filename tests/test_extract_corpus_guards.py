@@ -28,6 +28,10 @@ CASES = [
     ("gdn-5246b77e2a15", "is expected to name his strongest", "job_status", "Steve Clarke"),
     ("gdn-a65d3bbbcdee", "stepped down as a minister", "coach_of", "Gerry Grimstone"),
     ("espnfc13-spurs-hit-back-to-stun-city", "City backed off Bale", "job_status", "Andre Villas-Boas"),
+    ("ziv-gdelt-d500e98fa081", "Fullkrug fired in a first-half goal", "coach_of", "Niclas Fullkrug"),
+    ("ziv-gdelt-df3a535b5968", "with the target on City", "transfer", "Phil Foden"),
+    ("ziv-gdelt-d8eba15b2abb", "report from journalist Ben Jacobs", "transfer", "Ben Jacobs"),
+    ("ziv-gdelt-dee32781400a", "have met in the knockout stages", "meeting", "Real Madrid"),
 ]
 ROUND_UP = "gdn-7f34f07fd0f6"  # a daily round-up naming the WSL as well as the men's game
 PRONOUN_ACROSS_PARAGRAPHS = "ziv-gdelt-ce5584bfe57c"  # "he" for a man named in the paragraph before
@@ -82,3 +86,13 @@ def test_pronoun_across_paragraphs(claims_of) -> None:
     """A report where "he" opens a paragraph about the coach named before it once crashed the
     extractor (a mention from the other paragraph's Doc); it now yields its claims."""
     assert claims_of[PRONOUN_ACROSS_PARAGRAPHS]
+
+
+def test_contenders_to_sign_is_interest(claims_of) -> None:
+    """ "viewed as serious contenders to sign X": a wish, not a signing."""
+    martinelli = [
+        c
+        for c in claims_of["ziv-gdelt-d8eba15b2abb"]
+        if c.subject == "Gabriel Martinelli" and c.object == "Al Nassr"
+    ]
+    assert martinelli and all(c.value == "interest" for c in martinelli)

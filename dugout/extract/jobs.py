@@ -354,7 +354,25 @@ def extract(ctx: SentenceContext) -> list[Draft]:
     return out
 
 
-SHOT_WORDS = {"home", "wide", "past", "ahead", "level", "shot", "ball", "effort", "volley", "header"}
+SHOT_WORDS = {
+    "home",
+    "wide",
+    "past",
+    "ahead",
+    "level",
+    "shot",
+    "ball",
+    "effort",
+    "volley",
+    "header",
+    "goal",
+    "winner",
+    "equaliser",
+    "equalizer",
+    "opener",
+    "strike",
+    "penalty",
+}
 LINEUP_NOUNS = {"team", "side", "squad", "xi", "eleven", "lineup", "line-up", "starting"}
 NON_COACH_POSTS = {
     "minister",
@@ -379,8 +397,17 @@ NON_COACH_POSTS = {
 def _about_a_post(ctx: SentenceContext, verb: Token) -> bool:
     """Whether a sacking or appointing verb is about a post: not a shot ("Cazorla fired the Gunners
     ahead": a person doing it to a team, actively) nor a line-up ("to name his strongest team")."""
-    if verb.lemma_.lower() == "fire" and any(c.lower_ in SHOT_WORDS for c in verb.children):
-        return False  # "Vertonghen, who fired home", "fired wide"
+    after = ctx.doc[verb.i + 1 : min(verb.i + 8, ctx.span.end)]
+    fired_someone = is_passive(verb) or any(
+        c.dep_ == "dobj" and (m := ctx.mention_of(c)) is not None and m.kind == "person"
+        for c in verb.children
+    )
+    if (
+        verb.lemma_.lower() == "fire"
+        and not fired_someone
+        and any(t.lemma_.lower() in SHOT_WORDS for t in after)
+    ):
+        return False  # "Vertonghen, who fired home", "Fullkrug fired in a first-half goal"
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     if any(
         o.lemma_.lower() in LINEUP_NOUNS or any(c.lower_ in LINEUP_NOUNS for c in o.children) for o in objects

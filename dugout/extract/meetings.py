@@ -16,6 +16,22 @@ from dugout.nlp.entities import Mention
 from dugout.nlp.timex import time_in
 
 MEET_LEMMAS = {"meet", "lunch", "dine", "talk", "sit", "speak"}
+TALK_CUES = {
+    "talk",
+    "discuss",
+    "negotiate",
+    "negotiation",
+    "representative",
+    "official",
+    "hierarchy",
+    "board",
+    "agent",
+    "deal",
+    "offer",
+    "bid",
+    "director",
+    "executive",
+}
 BALL_WORDS = {
     "pass",
     "cross",
@@ -121,6 +137,12 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         a, b = pairs[0]
         if a.id == b.id:
             continue
+        if (
+            a.kind in ("club", "national_team")
+            and b.kind in ("club", "national_team")
+            and not (TALK_CUES & {t.lemma_.lower() for t in ctx.span} or tok.tag_ == "VB")
+        ):
+            continue  # "Madrid and City have met in the knockout stages": a fixture, not a meeting
         future = any(t.lemma_.lower() in FUTURE_MARKS for t in [*tok.children, tok.head]) or tok.tag_ == "VB"
         value = "planned" if future else "held"
         when = time_in(ctx.span, published)

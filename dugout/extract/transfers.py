@@ -163,8 +163,30 @@ def _is_player(ctx: SentenceContext, person: Mention) -> bool:
     if described_as_executive(ctx, person):
         return False
     prev = ctx.doc[person.start - 1].lower_ if person.start > 0 else ""
-    return prev not in ("manager", "coach", "boss", "president", "chairman", "director", "owner", "under")
+    return prev not in NOT_PLAYERS
 
+
+# Titles right before a name that make him no player ("journalist Ben Jacobs", "boss X").
+NOT_PLAYERS = {
+    "manager",
+    "coach",
+    "boss",
+    "president",
+    "chairman",
+    "director",
+    "owner",
+    "under",
+    "journalist",
+    "reporter",
+    "correspondent",
+    "pundit",
+    "presenter",
+    "commentator",
+    "agent",
+    "referee",
+    "writer",
+    "columnist",
+}
 
 # Words before "for CLUB" that make it the club a player plays for now, not the one he would join.
 PLAYING_WORDS = {
@@ -470,6 +492,10 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
             stage = "departure" if any(c.dep_ == "dobj" for c in tok.children) else "signed"
         if stage is None:
             continue
+        if tok.lemma_.lower() == "target" and "back" in {
+            t.lower_ for t in ctx.doc[tok.i + 1 : min(tok.i + 6, ctx.span.end)]
+        }:
+            continue  # "the target on City's back": the hunted, not a hunt for a player
         if tok.lemma_.lower() == "bring" and not _from_or_to_club(ctx, tok):
             continue  # "bringing Militao back in", "brought on": a line-up, not a move
         objects = {c.lemma_.lower() for c in tok.children if c.dep_ == "dobj"}
@@ -516,6 +542,15 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
             stage = (
                 "interest" if tok.head.lemma_ in ("want", "consider", "keen", "hope", "look") else "signed"
             )
+        if (
+            stage == "signed"
+            and tok.tag_ == "VB"
+            and any(
+                t.lemma_.lower() in ("contender", "favourite", "favorite", "frontrunner", "race")
+                for t in ctx.doc[max(ctx.span.start, tok.i - 4) : tok.i]
+            )
+        ):
+            return "interest", tok  # "viewed as serious contenders to sign X"
         if stage == "signed" and tok.tag_ == "VB":
             # "to sign X": the verb it hangs on says how far it got ("agreed a deal to sign", "debating
             # whether to sign", "are set to sign")
@@ -538,7 +573,12 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
                     "plan",
                     "try",
                     "bid",
-                ):
+                    "contender",
+                    "favourite",
+                    "favorite",
+                    "frontrunner",
+                    "race",
+                ):  # "viewed as serious contenders to sign X"
                     stage = "interest"
                     break
         if stage == "signed" and tok.pos_ == "NOUN" and tok.lemma_ in ("signing", "deal", "move"):
@@ -569,11 +609,14 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
                 if stage in ("departure", "signed", "loan", "interest") and c.pos_ == "VERB":
                     return ("departure" if stage == "departure" else stage), c
     if single and not no_move:
-        text = ctx.span.text
+        text = TARGET_ON_BACK.sub("", ctx.span.text)  # "the target on City's back" hunts no player
         for value, pattern in STAGE_PATTERNS:
             if pattern.search(text):
                 return value, ctx.span.root
     return None, None
+
+
+TARGET_ON_BACK = re.compile(r"\btargets? on [\w’'. ]{1,30}?\bbacks?\b", re.I)
 
 
 def _from_or_to_club(ctx: SentenceContext, verb: Token) -> bool:
