@@ -32,14 +32,26 @@ CASES = [
     ("ziv-gdelt-df3a535b5968", "with the target on City", "transfer", "Phil Foden"),
     ("ziv-gdelt-d8eba15b2abb", "report from journalist Ben Jacobs", "transfer", "Ben Jacobs"),
     ("ziv-gdelt-dee32781400a", "have met in the knockout stages", "meeting", "Real Madrid"),
+    ("gdn-cf82ac4cc92c", "firing on all cylinders", "job_status", "Pierre-Emerick Aubameyang"),
+    ("gdn-e89b65030592", "simple finish beyond Pickford", "transfer", "Jordan Pickford"),
+    ("gdn-e948545ab0e8", "pass releases Boyle", "transfer", "Martin Boyle"),
+    ("gdn-2ff89028e712", "five replacements", "candidate_for", "Hajime Moriyasu"),
 ]
+OPEN_TO_OFFERS = "gdn-cd1d7094fce3"  # "Forest are also open to offers for Harry Arter, ..."
+AMERICA = "gdn-ff5a436f243d"  # a World Cup report: "America" is the United States, not Club America
 ROUND_UP = "gdn-7f34f07fd0f6"  # a daily round-up naming the WSL as well as the men's game
 PRONOUN_ACROSS_PARAGRAPHS = "ziv-gdelt-ce5584bfe57c"  # "he" for a man named in the paragraph before
 
 
 @pytest.fixture(scope="module")
 def corpus_records(shared_dir: Path) -> dict[str, dict]:
-    wanted = {doc for doc, *_ in CASES} | {ROUND_UP, "gdn-987e40db1aec", PRONOUN_ACROSS_PARAGRAPHS}
+    wanted = {doc for doc, *_ in CASES} | {
+        ROUND_UP,
+        "gdn-987e40db1aec",
+        PRONOUN_ACROSS_PARAGRAPHS,
+        OPEN_TO_OFFERS,
+        AMERICA,
+    }
     found: dict[str, dict] = {}
     with (shared_dir / "corpus" / "football_news.jsonl").open(encoding="utf-8") as f:
         for line in f:
@@ -96,3 +108,12 @@ def test_contenders_to_sign_is_interest(claims_of) -> None:
         if c.subject == "Gabriel Martinelli" and c.object == "Al Nassr"
     ]
     assert martinelli and all(c.value == "interest" for c in martinelli)
+
+
+def test_open_to_offers_is_a_sale(claims_of) -> None:
+    arter = [c for c in claims_of[OPEN_TO_OFFERS] if c.subject == "Harry Arter" and c.type == "transfer"]
+    assert arter and all(c.value == "departure" and c.object == "Nottingham Forest" for c in arter)
+
+
+def test_america_is_the_national_team(claims_of) -> None:
+    assert not any("Club America" in (c.subject, c.object) for c in claims_of[AMERICA])

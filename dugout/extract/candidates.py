@@ -196,6 +196,12 @@ def extract(ctx: SentenceContext) -> list[Draft]:
         value = "linked"
     if value is None:
         return out
+    if (
+        value == "linked"
+        and re.search(r"\b(?:\w+ )?(?:replacements|substitutes|subs)\b", lower)
+        and not (words & JOB_WORDS)
+    ):
+        return out  # "one of Moriyasu's five replacements" came off the bench, nobody's job
     if value == "linked" and re.search(
         r"\b(appointed|has been named|was named|took over|has taken over)\b", lower
     ):

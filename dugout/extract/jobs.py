@@ -372,6 +372,8 @@ SHOT_WORDS = {
     "opener",
     "strike",
     "penalty",
+    "cylinder",
+    "blank",
 }
 LINEUP_NOUNS = {"team", "side", "squad", "xi", "eleven", "lineup", "line-up", "starting"}
 NON_COACH_POSTS = {

@@ -21,6 +21,7 @@ from dugout.extract.context import (
     SentenceContext,
     described_as_coach,
     described_as_executive,
+    is_passive,
     kb_team,
     negated,
     titled_in_report,
@@ -486,6 +487,12 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
             and tok.head.lemma_.lower() in ("need", "search", "hunt", "bid", "attempt", "effort", "plan")
         ):
             return "departure", tok  # "their need to replace Lucy Bronze": she has gone
+        if (
+            tok.lemma_.lower() in ("offer", "bid")
+            and tok.head.lower_ == "to"
+            and tok.head.head.lower_ in ("open", "receptive", "willing")
+        ):
+            return "departure", tok  # "Forest are also open to offers for X": willing to sell
         stage = HEAD_STAGES.get(tok.lemma_.lower())
         if tok.lemma_.lower() == "transfer" and tok.pos_ == "VERB":
             # "if the club can transfer more peripheral players, such as Cenk Tosun": selling them
@@ -496,6 +503,12 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
             t.lower_ for t in ctx.doc[tok.i + 1 : min(tok.i + 6, ctx.span.end)]
         }:
             continue  # "the target on City's back": the hunted, not a hunt for a player
+        if (
+            tok.lemma_.lower() in ("leave", "release")
+            and tok.pos_ == "VERB"
+            and not _moves_on(ctx, tok, player)
+        ):
+            continue  # "leaving him with a simple finish beyond Pickford", "a pass releases Boyle"
         if tok.lemma_.lower() == "bring" and not _from_or_to_club(ctx, tok):
             continue  # "bringing Militao back in", "brought on": a line-up, not a move
         objects = {c.lemma_.lower() for c in tok.children if c.dep_ == "dobj"}
@@ -617,6 +630,25 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
 
 
 TARGET_ON_BACK = re.compile(r"\btargets? on [\w’'. ]{1,30}?\bbacks?\b", re.I)
+
+
+def _moves_on(ctx: SentenceContext, verb: Token, player: Mention) -> bool:
+    """Whether "leave" / "release" moves this player: he leaves (its subject), or a club releases
+    him ("was released by Ajax", "Ajax released him")."""
+    doer = verb_subject(verb)
+    if verb.lemma_.lower() == "leave":
+        if doer is None:
+            return False
+        doers = [doer, *(c for c in doer.subtree if c.dep_ == "conj")]  # "Gundogan and Mahrez have left"
+        return any(
+            player.start <= d.i < player.end
+            or ((m := ctx.mention_of(d)) is not None and m.entity.id == player.entity.id)
+            for d in doers
+        )
+    if is_passive(verb):
+        return True
+    own = ctx.mention_of(doer)
+    return own is not None and own.is_team
 
 
 def _from_or_to_club(ctx: SentenceContext, verb: Token) -> bool:
