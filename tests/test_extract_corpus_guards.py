@@ -36,6 +36,15 @@ CASES = [
     ("gdn-e89b65030592", "simple finish beyond Pickford", "transfer", "Jordan Pickford"),
     ("gdn-e948545ab0e8", "pass releases Boyle", "transfer", "Martin Boyle"),
     ("gdn-2ff89028e712", "five replacements", "candidate_for", "Hajime Moriyasu"),
+    ("ziv-gdelt-d4a9dfa6a51e", "beat Borussia Dortmund to the Bundesliga", "match_result", "Bayern Munich"),
+    ("ziv-gdelt-d8d4ae4270f5", "West Ham forward Jarrod Bowen returns", "coach_of", "Jarrod Bowen"),
+    ("ziv-gdelt-cf15960ae120", "under the management of Andoni Iraola", "coach_of", "Milos Kerkez"),
+]
+# A question or a debate is no signing; a coach "under" whom a player has emerged is his coach now.
+VALUES = [
+    ("ziv-gdelt-d54e3987e58e", "Could Liverpool sign Ollie Watkins?", "Ollie Watkins", "interest"),
+    ("ziv-gdelt-d74d037d0a98", "negatives of signing Thiago Silva", "Thiago Silva", "interest"),
+    ("ziv-gdelt-cf15960ae120", "under the management of Andoni Iraola", "Andoni Iraola", "current"),
 ]
 OPEN_TO_OFFERS = "gdn-cd1d7094fce3"  # "Forest are also open to offers for Harry Arter, ..."
 AMERICA = "gdn-ff5a436f243d"  # a World Cup report: "America" is the United States, not Club America
@@ -51,6 +60,7 @@ def corpus_records(shared_dir: Path) -> dict[str, dict]:
         PRONOUN_ACROSS_PARAGRAPHS,
         OPEN_TO_OFFERS,
         AMERICA,
+        *(doc for doc, *_ in VALUES),
     }
     found: dict[str, dict] = {}
     with (shared_dir / "corpus" / "football_news.jsonl").open(encoding="utf-8") as f:
@@ -117,3 +127,9 @@ def test_open_to_offers_is_a_sale(claims_of) -> None:
 
 def test_america_is_the_national_team(claims_of) -> None:
     assert not any("Club America" in (c.subject, c.object) for c in claims_of[AMERICA])
+
+
+@pytest.mark.parametrize(("doc", "evidence", "subject", "value"), VALUES)
+def test_value_read_from_the_sentence(claims_of, doc, evidence, subject, value) -> None:
+    found = [c for c in claims_of[doc] if evidence in c.evidence and c.subject == subject]
+    assert found and all(c.value == value for c in found), found

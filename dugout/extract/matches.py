@@ -343,6 +343,12 @@ def extract(ctx: SentenceContext) -> list[Draft]:
                 opponent = nxt
         if opponent is None:
             continue
+        if (
+            opponent.end < span.end
+            and doc[opponent.end].lower_ == "to"
+            and word in ("beat", "beating", "beats")
+        ):
+            continue  # "narrowly beat Borussia Dortmund to the Bundesliga title": a race, not a match
         subject = winner.entity if winner is not None else _subject_team(ctx, opponent.entity, tok.i)
         if subject is None or subject.id == opponent.entity.id:
             continue

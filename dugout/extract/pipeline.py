@@ -144,11 +144,21 @@ def claims_of(resolved: ResolvedArticle, kb: KnowledgeBase) -> list[Claim]:
         for family in rest:
             for draft in family(ctx):
                 drafts.append((draft, ctx, attribution))
+    # "West Ham forward Jarrod Bowen returns": a man the sentence calls a player holds no coach's job
+    drafts = [(d, c, a) for d, c, a in drafts if not (d.type in COACH_TYPES and _called_player_here(c, d))]
     coaches = {d.subject.id for d, _, _ in drafts if d.type in ("coach_of", "job_status")}
     # a coach's comings and goings are job news, not transfers ("Dickov has decided to quit")
     drafts = [(d, c, a) for d, c, a in drafts if not (d.type == "transfer" and d.subject.id in coaches)]
     claims = [_finish(d, ctx, attribution, article) for d, ctx, attribution in drafts]
     return roles.spells_ended(one_per_key([c for c in claims if c is not None]), kb, article.published)
+
+
+COACH_TYPES = {"coach_of", "job_status", "candidate_for"}
+
+
+def _called_player_here(ctx: SentenceContext, draft: Draft) -> bool:
+    """Whether the sentence names the draft's subject with a player's position before him."""
+    return any(m.entity.id == draft.subject.id and transfers.called_player(ctx, m) for m in ctx.people())
 
 
 def _finish(

@@ -574,16 +574,26 @@ def _verbs(ctx: SentenceContext) -> list[Draft]:
                     if m is not None and m.kind == "person":
                         led.append(m)
                         k = m.end
-                    elif ctx.doc[k].lower_ in (",", "and", "then", "later", "finally", "subsequently"):
+                    elif ctx.doc[k].lower_ in ("and", "then", "later", "finally", "subsequently"):
                         k += 1
                     else:
                         break
                 team = _team_near(ctx, tok)
-                for m in {id(m): m for m in led if m is not None and m.kind == "person"}.values():
+                clause = tok.head
+                # "spent two seasons under the helm of X" is over; "under the management of X, Kerkez
+                # has emerged" is now
+                value = (
+                    "current"
+                    if clause.tag_ in ("VBZ", "VBP")
+                    or (clause.tag_ == "VBN" and any(c.lower_ in ("has", "have") for c in clause.children))
+                    else "former"
+                )
+                coaches = {m.entity.id: m for m in led if m is not None and m.kind == "person"}
+                if len(coaches) > 1:
+                    value = "former"  # a succession of coaches: the earlier ones at least are past
+                for m in coaches.values():
                     if team is not None:
-                        out.append(
-                            Draft("coach_of", m.entity, team, "former", tok, attributed=False, score=0.6)
-                        )
+                        out.append(Draft("coach_of", m.entity, team, value, tok, attributed=False, score=0.6))
                 continue
             m = ctx.mention_of(objs[0]) if objs else None
             if m and m.kind == "person":

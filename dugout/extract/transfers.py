@@ -143,7 +143,7 @@ def _filled_by_player(ctx: SentenceContext, offset: int) -> bool:
 
 
 def _is_player(ctx: SentenceContext, person: Mention) -> bool:
-    if _called_player(ctx, person):
+    if called_player(ctx, person):
         return True  # "Spanish midfielder Michel", whatever else a namesake did
     roles = ctx.kb.roles_of.get(person.entity.id, [])
     if any(
@@ -553,7 +553,11 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
             )
         ):
             stage = (
-                "interest" if tok.head.lemma_ in ("want", "consider", "keen", "hope", "look") else "signed"
+                "interest"
+                if tok.head.lemma_ in ("want", "consider", "keen", "hope", "look")
+                or (tok.tag_ == "VBG" and tok.head.lower_ in ("of", "about", "on", "over", "against"))
+                # "the positives and negatives of signing X"; but "made a splash by signing X"
+                else "signed"
             )
         if (
             stage == "signed"
@@ -728,13 +732,13 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
         if (
             stage == "departure"
             and _managerial(ctx)
-            and not _called_player(ctx, player)
+            and not called_player(ctx, player)
             and not (trigger is not None and trigger.lemma_ == "replace")  # "need to replace Lucy Bronze"
         ):
             continue  # a coach's departure is job news, not a transfer
         if (
             _managerial(ctx)
-            and not _called_player(ctx, player)
+            and not called_player(ctx, player)
             and any(t.lemma_.lower() in JOB_NOUNS for t in ctx.span)
         ):
             continue  # "Emma accepted the role of manager": a job taken, not a transfer
@@ -789,6 +793,8 @@ def _transfers(ctx: SentenceContext, players: list[Mention], text: str) -> list[
             re.I,
         ):
             polarity = "negated"
+        if stage == "signed" and text.rstrip().endswith("?"):
+            stage = "interest"  # "Could Liverpool sign Ollie Watkins?"
         draft = Draft("transfer", player.entity, buyer, stage, trigger, polarity=polarity, counterpart=seller)
         out.append(draft)
         if stage == "interest":  # "with Manchester United, Chelsea, Bayern and PSG all interested"
@@ -864,7 +870,7 @@ def _managerial(ctx: SentenceContext) -> bool:
     return previous is not None and bool({t.lower_ for t in previous.span} & MANAGERIAL_WORDS)
 
 
-def _called_player(ctx: SentenceContext, player: Mention) -> bool:
+def called_player(ctx: SentenceContext, player: Mention) -> bool:
     """ "striker X", "the midfielder": the text itself makes him a player."""
     before = {t.lower_ for t in ctx.doc[max(player.start - 3, ctx.span.start) : player.start]}
     return bool(before & PLAYER_NOUNS) and not before & {"former", "ex", "ex-", "retired", "legendary"}
