@@ -39,6 +39,9 @@ CASES = [
     ("ziv-gdelt-d4a9dfa6a51e", "beat Borussia Dortmund to the Bundesliga", "match_result", "Bayern Munich"),
     ("ziv-gdelt-d8d4ae4270f5", "West Ham forward Jarrod Bowen returns", "coach_of", "Jarrod Bowen"),
     ("ziv-gdelt-cf15960ae120", "under the management of Andoni Iraola", "coach_of", "Milos Kerkez"),
+    ("ziv-kgskysports-160", "fired Thistle in front", "coach_of", "Carla Boyce"),
+    ("ziv-gdelt-f4debb71398e", "joined by Ian Wright", "transfer", "Ian Wright"),
+    ("ziv-kgskysports-50", "Uefa president, Aleksander Ceferin", "holds_role", "Aleksander Ceferin"),
 ]
 # A question or a debate is no signing; a coach "under" whom a player has emerged is his coach now.
 VALUES = [

@@ -16,6 +16,7 @@ from spacy.tokens import Token
 from dugout.extract.context import (
     Draft,
     SentenceContext,
+    club_of_town,
     described_as_coach,
     described_as_executive,
     is_passive,
@@ -374,6 +375,7 @@ SHOT_WORDS = {
     "penalty",
     "cylinder",
     "blank",
+    "front",
 }
 LINEUP_NOUNS = {"team", "side", "squad", "xi", "eleven", "lineup", "line-up", "starting"}
 NON_COACH_POSTS = {
@@ -599,14 +601,9 @@ def _club_of_town(ctx: SentenceContext) -> Entity | None:
     the knowledge base's top flights that plays there."""
     for tok in ctx.span:
         if tok.lower_ == "in" and tok.i + 1 < ctx.span.end and tok.head.lower_ in ("contract", "deal"):
-            town = ctx.doc[tok.i + 1].text
-            clubs = [
-                e
-                for e in ctx.kb.entities.values()
-                if e.kind == "club" and e.subkind == "club" and e.extra.get("city") == town
-            ]
-            if len(clubs) == 1:
-                return clubs[0]
+            club = club_of_town(ctx.kb, ctx.doc[tok.i + 1].text)
+            if club is not None:
+                return club
     return None
 
 

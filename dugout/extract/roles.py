@@ -19,6 +19,7 @@ from dugout.extract.context import (
     Draft,
     SentenceContext,
     children,
+    club_of_town,
     described_as_coach,
     kb_team,
     opponents,
@@ -170,6 +171,16 @@ def _marks(ctx: SentenceContext, i: int) -> list[str]:
     return marks
 
 
+def _other_body_before(ctx: SentenceContext, index: int) -> bool:
+    """Whether a capitalised name that is no team stands right before a title ("Uefa president",
+    "FA chief executive", "US President")."""
+    k = index - 1
+    if k < ctx.span.start:
+        return False
+    tok = ctx.doc[k]
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and ctx.mention_of(tok) is None
+
+
 def _team_before(ctx: SentenceContext, index: int) -> Mention | None:
     """A team named right before a title, possessive or not ("Real Madrid president", "Chelsea's boss")."""
     doc = ctx.doc
@@ -266,6 +277,10 @@ def extract(ctx: SentenceContext) -> list[Draft]:
             family, value, title_index, marks = found
             team_m = _team_before(ctx, title_index)
             team = team_m.entity if team_m else None
+            if team is None and family != "coach" and _other_body_before(ctx, title_index):
+                team = club_of_town(ctx.kb, ctx.doc[title_index - 1].text)  # "Seattle sporting director"
+                if team is None:
+                    continue  # "the Uefa president, Aleksander Ceferin": a post at a body we do not hold
             if team is None:
                 prior = None if "b_team" in marks else _team_for(ctx, person, title_index, set())
                 team = prior.entity if prior else ctx.focus_club()

@@ -511,6 +511,8 @@ def _stage_of(ctx: SentenceContext, player: Mention, single: bool) -> tuple[str 
             continue  # "leaving him with a simple finish beyond Pickford", "a pass releases Boyle"
         if tok.lemma_.lower() == "bring" and not _from_or_to_club(ctx, tok):
             continue  # "bringing Militao back in", "brought on": a line-up, not a move
+        if tok.lemma_.lower() == "join" and is_passive(tok):
+            continue  # "they were joined by Ian Wright in the dressing room"
         objects = {c.lemma_.lower() for c in tok.children if c.dep_ == "dobj"}
         if stage in ("bid", "signed") and tok.pos_ == "VERB" and objects & NOT_A_MOVE:
             no_move = True
