@@ -296,14 +296,3 @@ def opponents(ctx: SentenceContext) -> set[str]:
         if window & RESULT_WORDS:
             found.add(m.entity.id)
     return found
-
-
-def club_of_town(kb: KnowledgeBase, town: str) -> Entity | None:
-    """The one first-team club the knowledge base has playing in this town ("Sinsheim", "Seattle"),
-    for copy that names a club by its town; None where there are several or none."""
-    clubs = [
-        e
-        for e in kb.entities.values()
-        if e.kind == "club" and e.subkind == "club" and e.extra.get("city") == town
-    ]
-    return clubs[0] if len(clubs) == 1 else None

@@ -16,7 +16,6 @@ from spacy.tokens import Token
 from dugout.extract.context import (
     Draft,
     SentenceContext,
-    club_of_town,
     described_as_coach,
     described_as_executive,
     is_passive,
@@ -601,7 +600,7 @@ def _club_of_town(ctx: SentenceContext) -> Entity | None:
     the knowledge base's top flights that plays there."""
     for tok in ctx.span:
         if tok.lower_ == "in" and tok.i + 1 < ctx.span.end and tok.head.lower_ in ("contract", "deal"):
-            club = club_of_town(ctx.kb, ctx.doc[tok.i + 1].text)
+            club = ctx.kb.club_of_town(ctx.doc[tok.i + 1].text)
             if club is not None:
                 return club
     return None

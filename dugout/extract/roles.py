@@ -19,7 +19,6 @@ from dugout.extract.context import (
     Draft,
     SentenceContext,
     children,
-    club_of_town,
     described_as_coach,
     kb_team,
     opponents,
@@ -278,7 +277,7 @@ def extract(ctx: SentenceContext) -> list[Draft]:
             team_m = _team_before(ctx, title_index)
             team = team_m.entity if team_m else None
             if team is None and family != "coach" and _other_body_before(ctx, title_index):
-                team = club_of_town(ctx.kb, ctx.doc[title_index - 1].text)  # "Seattle sporting director"
+                team = ctx.kb.club_of_town(ctx.doc[title_index - 1].text)  # "Seattle sporting director"
                 if team is None:
                     continue  # "the Uefa president, Aleksander Ceferin": a post at a body we do not hold
             if team is None:

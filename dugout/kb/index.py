@@ -84,6 +84,8 @@ class KnowledgeBase:
         self.roles_of: dict[str, list[Role]] = defaultdict(list)
         self.roles_at: dict[str, list[Role]] = defaultdict(list)
         self.children: dict[str, list[Entity]] = defaultdict(list)
+        self.clubs_in: dict[str, list[str]] = defaultdict(list)
+        """Town (as written in the data) → ids of the first-team clubs that play there."""
         for entity in entities:
             self._index(entity)
             if entity.parent:
@@ -114,6 +116,14 @@ class KnowledgeBase:
                             self.surnames[tail].append(entity.id)
         if entity.kind == "national_team" and entity.demonym and entity.subkind == "national_team":
             self.by_demonym.setdefault(fold(entity.demonym), entity.name)
+        town = entity.extra.get("city") if entity.extra else None
+        if (
+            entity.kind == "club"
+            and entity.subkind == "club"
+            and town
+            and entity.id not in self.clubs_in[town]
+        ):
+            self.clubs_in[town].append(entity.id)
 
     def add(self, entity: Entity) -> None:
         """Add an entity met in text, so later mentions resolve to it."""
@@ -135,6 +145,12 @@ class KnowledgeBase:
                 return entity_id(kind, name)
         teams = [e for e in self.lookup(name) if e.is_team]
         return teams[0].id if teams else None
+
+    def club_of_town(self, town: str) -> Entity | None:
+        """The one first-team club that plays in this town ("Sinsheim", "Seattle"); None where
+        there are several or none."""
+        ids = self.clubs_in.get(town, [])
+        return self.entities[ids[0]] if len(ids) == 1 else None
 
     def side_of(self, club: Entity, subkind: str) -> Entity | None:
         """A club's women's, B or youth side ("Liverpool" → "Liverpool Women")."""
