@@ -296,3 +296,14 @@ def opponents(ctx: SentenceContext) -> set[str]:
         if window & RESULT_WORDS:
             found.add(m.entity.id)
     return found
+
+
+def previous_person(ctx: SentenceContext, pronoun: Token) -> Mention | None:
+    """The first person the sentence before names, as a mention placed on `pronoun` ("He was
+    appointed ..."): the sentence before may be another paragraph's Doc, so its own positions would
+    index the wrong one."""
+    prev = ctx.previous
+    people = [m for m in prev.mentions if m.kind == "person"] if prev is not None else []
+    if not people:
+        return None
+    return Mention(pronoun.i, pronoun.i + 1, pronoun.text, people[0].entity, "person", via="pronoun")

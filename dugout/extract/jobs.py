@@ -23,6 +23,7 @@ from dugout.extract.context import (
     negated,
     opponents,
     prep_object,
+    previous_person,
     verb_object,
     verb_subject,
 )
@@ -126,12 +127,7 @@ def _coach_and_team(ctx: SentenceContext, verb: Token) -> tuple[Mention | None, 
                         person = m
                         break
     if person is None and subj_tok is not None and subj_tok.lower_ in ("he", "she"):
-        prev = ctx.previous
-        people = [m for m in prev.mentions if m.kind == "person"] if prev else []
-        if people:  # the pronoun stands here for the man the sentence before named
-            person = Mention(
-                subj_tok.i, subj_tok.i + 1, subj_tok.text, people[0].entity, "person", via="pronoun"
-            )
+        person = previous_person(ctx, subj_tok)
     if team is not None and not team.is_team:
         team = None
     if team is None and subj_tok is not None and subj_tok.lower_ in ("they", "it", "we"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from dugout.extract.context import Draft, SentenceContext, negated, verb_subject
+from dugout.extract.context import Draft, SentenceContext, negated, previous_person, verb_subject
 from dugout.kb.model import Entity
 from dugout.nlp.entities import Mention
 from dugout.nlp.timex import time_in
@@ -87,10 +87,7 @@ def _subject_parties(ctx: SentenceContext, verb: Token) -> list[Mention]:
         if focus is not None:
             found = [Mention(subj.i, subj.i + 1, subj.text, focus, "club", via="focus")]
     if not found and subj is not None and subj.lower_ in ("he", "she"):
-        prev = ctx.previous
-        people = [m for m in prev.mentions if m.kind == "person"] if prev is not None else []
-        if people:  # positioned on the pronoun: the sentence before is another Doc
-            found = [Mention(subj.i, subj.i + 1, subj.text, people[0].entity, "person", via="pronoun")]
+        found = [m for m in (previous_person(ctx, subj),) if m is not None]
     return found
 
 

@@ -22,6 +22,7 @@ from dugout.extract.context import (
     described_as_coach,
     kb_team,
     opponents,
+    previous_person,
 )
 from dugout.kb.index import KnowledgeBase
 from dugout.kb.model import Entity
@@ -711,11 +712,9 @@ def _subject_person(ctx: SentenceContext, verb: Token) -> Mention | None:
         people = [p for p in ctx.people() if p.start < verb.i]
         if people:
             return people[0]
-        prev = ctx.previous
-        if prev is not None:
-            prev_people = [p for p in prev.mentions if p.kind == "person"]
-            if prev_people:  # placed on the pronoun: the sentence before may be another Doc
-                return Mention(subj.i, subj.i + 1, subj.text, prev_people[0].entity, "person", via="pronoun")
+        named_before = previous_person(ctx, subj)
+        if named_before is not None:
+            return named_before
     if subj is not None:
         # "The 53 year old Scot who has also managed ..." → the person the sentence is about
         people = ctx.people()

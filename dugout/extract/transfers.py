@@ -661,18 +661,18 @@ def _from_or_to_club(ctx: SentenceContext, verb: Token) -> bool:
     """Whether "bring" brings a player from or to a club ("to bring Carpenter from Portland Thorns")."""
     if any(c.dep_ == "prt" and c.lower_ in ("on", "off", "back") for c in verb.children):
         return False
-    for prep in verb.children:
-        if prep.dep_ == "prep" and prep.lower_ in ("from", "to"):
-            target = ctx.mention_of(next((c for c in prep.children if c.dep_ == "pobj"), None))
-            if target is not None and target.is_team:
-                return True
-    return False
+    return _prep_to_club(ctx, verb, ("from", "to"))
 
 
 def _moves_to_club(ctx: SentenceContext, verb: Token) -> bool:
     """Whether "move" goes somewhere a club is ("moved to Ipswich"), not up a table or past a man."""
+    return _prep_to_club(ctx, verb, ("to", "for"))
+
+
+def _prep_to_club(ctx: SentenceContext, verb: Token, preps: tuple[str, ...]) -> bool:
+    """Whether one of these prepositions hangs on the verb with a club as its object."""
     for prep in verb.children:
-        if prep.dep_ == "prep" and prep.lower_ in ("to", "for"):
+        if prep.dep_ == "prep" and prep.lower_ in preps:
             target = ctx.mention_of(next((c for c in prep.children if c.dep_ == "pobj"), None))
             if target is not None and target.is_team:
                 return True
