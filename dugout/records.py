@@ -59,6 +59,65 @@ VALUES: dict[str, tuple[str, ...]] = {
 }
 
 
+POSITION_WORDS: dict[str, str] = {
+    **dict.fromkeys(("right-back", "right back", "right wing-back", "right-wing-back"), "right-back"),
+    **dict.fromkeys(("left-back", "left back", "left wing-back", "left-wing-back"), "left-back"),
+    **dict.fromkeys(
+        (
+            "centre-back",
+            "center-back",
+            "centre back",
+            "center back",
+            "centre-half",
+            "centre-halves",
+            "central defender",
+            "defender",
+            "defence",
+            "defensive reinforcement",
+        ),
+        "centre-back",
+    ),
+    **dict.fromkeys(
+        (
+            "defensive midfielder",
+            "holding midfielder",
+            "defensive midfield",
+            "no 6",
+            "no. 6",
+            "number six",
+            "pivot",
+        ),
+        "defensive-midfielder",
+    ),
+    **dict.fromkeys(
+        ("goalkeeper", "goalkeeping", "keeper", "shot-stopper", "no 1", "no. 1", "number one"), "goalkeeper"
+    ),
+    **dict.fromkeys(
+        ("midfielder", "midfield", "central midfielder", "playmaker", "attacking midfielder"), "midfielder"
+    ),
+    **dict.fromkeys(("winger", "wide man", "wide player", "wide forward"), "winger"),
+    **dict.fromkeys(
+        (
+            "striker",
+            "forward",
+            "centre-forward",
+            "center-forward",
+            "no 9",
+            "no. 9",
+            "number nine",
+            "goalscorer",
+            "frontman",
+            "attacker",
+        ),
+        "striker",
+    ),
+    **dict.fromkeys(
+        ("manager", "head coach", "coach", "boss", "successor", "replacement", "managerial"), "manager"
+    ),
+}
+"""Words that name a squad position (a `squad_need` value) in football English."""
+
+
 def weakest(*modalities: str) -> str:
     """The weakest of several modalities, as the spec orders them."""
     present = [m for m in modalities if m]

@@ -176,3 +176,69 @@ def infer_outlet(text: str, kb) -> str | None:
         if outlets:
             votes[outlets[0].name] = votes.get(outlets[0].name, 0) + 1
     return max(votes, key=votes.get) if votes else None
+
+
+QUOTE_MARKS = ('"', "“", "‘", "'")
+
+
+def attributions_of(resolved, kb) -> list[Attribution | None]:
+    """The source of every sentence of a report, carried where the report goes on relaying it:
+    a paragraph relaying a source keeps relaying it, a quoted paragraph goes on in the voice of
+    the speaker named before it, and a "(Marca)" tag after a sentence is that sentence's source."""
+    out: list[Attribution | None] = []
+    carried: Attribution | None = None
+    carried_here: Attribution | None = None
+    speaking: Attribution | None = None
+    previous = None
+    sentences = resolved.sentences
+    for index, view in enumerate(sentences):
+        ctx = SentenceContext(view, resolved, kb, index, previous)
+        attribution = sentence_attribution(ctx, carried)
+        same_paragraph = previous is not None and previous.paragraph == view.paragraph
+        if (
+            attribution is None
+            and carried is not None
+            and (carries_over(ctx) or (same_paragraph and carried_here))
+        ):
+            attribution = carried
+        opens_quote = view.text.lstrip()[:1] in QUOTE_MARKS
+        if (
+            attribution is None
+            and speaking is not None
+            and opens_quote
+            and previous is not None
+            and previous.paragraph in (view.paragraph, view.paragraph - 1)
+        ):
+            attribution = speaking
+        if attribution is None and index + 1 < len(sentences):
+            following = sentences[index + 1]
+            if following.paragraph == view.paragraph and _source_tag(following):
+                attribution = sentence_attribution(
+                    SentenceContext(following, resolved, kb, index + 1, view), None
+                )
+        out.append(attribution)
+        quoted = opens_quote or view.text.rstrip().endswith(":")
+        if (
+            attribution is not None
+            and attribution.kind in ("person", "club")
+            and (quoted or ":" in view.text)
+        ):
+            speaking = attribution
+        elif not quoted:
+            speaking = None
+        if attribution is not None:
+            carried = attribution
+        carried_here = attribution
+        previous = view
+    return out
+
+
+def _source_tag(view) -> bool:
+    """A sentence that is only a source in brackets: "(Marca)"."""
+    text = view.text.strip()
+    return (
+        text.startswith("(")
+        and text.endswith(")")
+        and len(text) < 40
+        and any(m.kind == "outlet" for m in view.mentions)
+    )

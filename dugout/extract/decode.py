@@ -1,0 +1,163 @@
+"""From the model's scores to claims: thresholds, values, one claim per key, and the shared passes
+(attribution, time, competition) that fill the optional fields.
+
+The only place a score becomes a yes or a no. Thresholds are per claim type, chosen on the
+cross-validation folds at training time (`dugout.extract.train`) and stored with the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dugout.extract.attribution import Attribution
+from dugout.extract.model import Prediction
+from dugout.extract.pairs import Candidate, Party
+from dugout.extract.scores import oriented_value, written_score
+from dugout.nlp.entities import ResolvedArticle, SentenceView
+from dugout.nlp.timex import time_in
+from dugout.records import MODALITIES, Claim
+
+DATED_TYPES = {"contract_until", "meeting", "squad_need", "match_result", "job_status", "transfer"}
+"""Types whose `when` is read from the sentence's time expression."""
+BACKGROUND_TYPES = {"coach_of", "holds_role", "contract_until", "match_result"}
+"""Background facts: a source named in the sentence is not what the claim rests on."""
+
+
+@dataclass
+class Draft:
+    """One claim the model would make, before one claim per key is kept."""
+
+    claim: Claim
+    key: tuple
+    score: float
+
+
+def claim_key(claim: Claim) -> tuple:
+    """The scorer's key: type and parties (unordered for meetings and results), with the value
+    where it is part of the key (roles, job status, needs) and the score for results."""
+    if claim.type in ("meeting", "match_result"):
+        teams = sorted([claim.subject, claim.object or ""])
+        score = claim.value
+        if score and claim.type == "match_result" and claim.subject != teams[0]:
+            score = "-".join(reversed(score.split("-")))
+        return (claim.type, tuple(teams), score if claim.type == "match_result" else None)
+    if claim.type in ("holds_role", "squad_need", "job_status"):
+        return (claim.type, claim.subject, claim.object, claim.value)
+    return (claim.type, claim.subject, claim.object)
+
+
+def decode(
+    resolved: ResolvedArticle,
+    candidates: list[Candidate],
+    predictions: list[Prediction],
+    attributions: list[Attribution | None],
+    thresholds: dict[str, float],
+) -> list[Claim]:
+    """The claims of one report: every (candidate, type) scoring at or above its type's
+    threshold, one per key (the best-scoring evidence kept), in reading order."""
+    best: dict[tuple, Draft] = {}
+    for candidate, prediction in zip(candidates, predictions, strict=True):
+        for claim_type, score in prediction.scores.items():
+            if score < thresholds.get(claim_type, 0.5):
+                continue
+            claim = _claim(resolved, candidate, prediction, claim_type, score, attributions)
+            if claim is None:
+                continue
+            key = claim_key(claim)
+            if key not in best or score > best[key].score:
+                best[key] = Draft(claim, key, score)
+    drafts = _drop_unscored_results(list(best.values()))
+    order = {id(c): k for k, c in enumerate(candidates)}
+    del order
+    return [d.claim for d in sorted(drafts, key=lambda d: (d.claim.extra["sentence"], -d.score))]
+
+
+def _drop_unscored_results(drafts: list[Draft]) -> list[Draft]:
+    """A result with a score makes the same pairing without one redundant."""
+    scored = {d.key[1] for d in drafts if d.key[0] == "match_result" and d.key[2]}
+    return [d for d in drafts if not (d.key[0] == "match_result" and not d.key[2] and d.key[1] in scored)]
+
+
+def _claim(
+    resolved: ResolvedArticle,
+    candidate: Candidate,
+    prediction: Prediction,
+    claim_type: str,
+    score: float,
+    attributions: list[Attribution | None],
+) -> Claim | None:
+    view = resolved.sentences[candidate.sentence]
+    subject, obj = candidate.subject, candidate.object
+    if obj is not None and subject.entity.id == obj.entity.id:
+        return None
+    value = _value(view, candidate, prediction, claim_type)
+    modality = prediction.modality.get(claim_type, "fact")
+    attribution = attributions[candidate.sentence] if candidate.sentence < len(attributions) else None
+    source = _source(attribution, claim_type, modality)
+    article = resolved.article
+    return Claim(
+        doc=article.id,
+        type=claim_type,
+        subject=subject.entity.name,
+        object=obj.entity.name if obj is not None else None,
+        value=value,
+        polarity=prediction.polarity.get(claim_type, "affirmed"),
+        modality=modality,
+        evidence=view.text.strip(),
+        attribution=source,
+        outlet=article.outlet,
+        when=time_in(view.span, article.published) if claim_type in DATED_TYPES else None,
+        confidence=round(score, 3),
+        competition=_competition(view) if claim_type == "match_result" else None,
+        counterpart=_counterpart(view, subject, obj) if claim_type == "transfer" else None,
+        extra={
+            "subject_id": subject.entity.id,
+            "object_id": obj.entity.id if obj is not None else None,
+            "sentence": candidate.sentence,
+        },
+    )
+
+
+def _value(view: SentenceView, candidate: Candidate, prediction: Prediction, claim_type: str) -> str | None:
+    if claim_type == "squad_need":
+        return candidate.position
+    if claim_type == "match_result":
+        score = written_score(view, candidate)
+        if score is None:
+            return None
+        return oriented_value(score, prediction.orientation or "as_written")
+    if claim_type == "contract_until":
+        return None
+    return prediction.values.get(claim_type)
+
+
+def _source(attribution: Attribution | None, claim_type: str, modality: str) -> str | None:
+    """Who the sentence says the claim comes from, where the claim rests on it: a reported claim,
+    or a club's own statement."""
+    if attribution is None or claim_type in BACKGROUND_TYPES:
+        return None
+    if attribution.kind == "club" or MODALITIES.index(modality) <= MODALITIES.index("reported"):
+        return attribution.source
+    return None
+
+
+def _competition(view: SentenceView) -> str | None:
+    for m in view.mentions:
+        if m.kind == "competition":
+            return m.entity.name
+    return None
+
+
+def _counterpart(view: SentenceView, subject: Party, obj: Party | None) -> str | None:
+    """The club a moving player leaves: another club of the sentence ("from Rayo Vallecano",
+    "Dortmund's Bellingham")."""
+    doc = view.span.doc
+    for m in view.mentions:
+        if m.kind != "club" or (obj is not None and m.entity.id == obj.entity.id):
+            continue
+        before = doc[m.start - 1].lower_ if m.start > view.span.start else ""
+        after = doc[m.end].text if m.end < view.span.end else ""
+        near_player = subject.mention is not None and 0 <= subject.mention.start - m.end <= 3
+        if before == "from" or (after in ("'s", "’s") and near_player):
+            return m.entity.name
+    return None

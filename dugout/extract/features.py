@@ -1,0 +1,342 @@
+"""Features of a candidate claim: pure functions of the text, the parse and the knowledge base.
+
+Each function returns a small dict of string keys (`{"path": "nsubj<sack>dobj", "left_s": "boss"}`),
+merged into one dict per candidate; `DictVectorizer` encodes them and ignores keys it never saw in
+training. Nothing here names a report, a sentence or a person: the words come from the text, and
+the model learns which of them matter.
+
+What is read, and why:
+- the words of the sentence (trigger lemmas: "sacked", "bid", "linked"), with the sentence's
+  tense, negation, modal verbs, quotation and attribution, which decide value and modality;
+- the link between the two parties: the dependency path and the words on it, the words between
+  them, their order and distance; titles beside each party ("boss", "striker", "president");
+- where each party came from (named here, the sentence before, the report's focus club, the
+  knowledge base), and what the knowledge base knows of them (a coach of this club now, before);
+- position in the report and how often the report names each party.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from dugout.extract.pairs import Candidate, Party
+from dugout.kb.index import KnowledgeBase
+from dugout.nlp.entities import Mention, ResolvedArticle, SentenceView
+
+Features = dict[str, float]
+
+CONTENT_POS = {"NOUN", "VERB", "ADJ", "ADV", "AUX", "ADP", "PART", "NUM"}
+NEGATIONS = {"not", "n't", "no", "never", "nothing", "none", "without", "deny", "denied", "rule", "reject"}
+QUOTES = ('"', "“", "”", "‘", "’")
+SCORE = re.compile(r"\b(\d{1,2})\s?[-–]\s?(\d{1,2})\b")
+YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
+WINDOW = 3
+
+
+@dataclass
+class ReportView:
+    """What features need of a whole report, computed once per report."""
+
+    resolved: ResolvedArticle
+    kb: KnowledgeBase
+    attributions: list[str | None]
+    """Per sentence: the kind of source the shared attribution pass found ("sources", "outlet", ...)."""
+    counts: Counter[str] = field(default_factory=Counter)
+    focus: list[str] = field(default_factory=list)
+    title: str = ""
+    year: int | None = None
+    sentence_cache: dict[int, Features] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, resolved: ResolvedArticle, kb: KnowledgeBase, attributions: list[str | None]) -> ReportView:
+        counts = Counter(m.entity.id for s in resolved.sentences for m in s.mentions)
+        clubs = Counter(m.entity.id for s in resolved.sentences for m in s.mentions if m.kind == "club")
+        published = resolved.article.published or ""
+        return cls(
+            resolved,
+            kb,
+            attributions,
+            counts,
+            [c for c, _ in clubs.most_common(3)],
+            (resolved.article.title or "").lower(),
+            int(published[:4]) if published[:4].isdigit() else None,
+        )
+
+
+def _bucket(n: int, edges: tuple[int, ...] = (0, 1, 2, 3, 5, 8, 13, 21)) -> str:
+    for edge in edges:
+        if n <= edge:
+            return str(edge)
+    return f">{edges[-1]}"
+
+
+def _lemma(tok: Token) -> str:
+    return tok.lemma_.lower() if tok.pos_ != "PROPN" else "PROPN"
+
+
+def sentence_features(view: SentenceView, index: int, report: ReportView) -> Features:
+    """The sentence's own cues, shared by every candidate in it."""
+    cached = report.sentence_cache.get(index)
+    if cached is not None:
+        return cached
+    span = view.span
+    f: Features = {}
+    for tok in span:
+        if tok.pos_ in CONTENT_POS and not tok.is_punct:
+            f[f"w={tok.lemma_.lower()}"] = 1.0
+        if tok.tag_ == "MD":
+            f[f"modal={tok.lower_}"] = 1.0
+        if tok.dep_ == "neg" or tok.lower_ in NEGATIONS:
+            f["neg"] = 1.0
+            f[f"neg={tok.lower_}"] = 1.0
+        if tok.lower_ in ("if", "unless"):
+            f["cond"] = 1.0
+    root = span.root
+    f[f"root={root.lemma_.lower()}"] = 1.0
+    f[f"root_tag={root.tag_}"] = 1.0
+    for child in root.children:
+        if child.dep_ in ("aux", "auxpass"):
+            f[f"root_aux={child.lemma_.lower()}"] = 1.0
+    text = view.text
+    if any(q in text for q in QUOTES) or text.count('"') >= 1:
+        f["quote"] = 1.0
+    if text.rstrip().endswith("?"):
+        f["question"] = 1.0
+    if SCORE.search(text):
+        f["score_in_sentence"] = 1.0
+    f.update(_years(text, report.year))
+    kind = report.attributions[index] if index < len(report.attributions) else None
+    f[f"attr={kind}"] = 1.0
+    f[f"sent_at={_bucket(index, (0, 1, 2, 4, 8, 16))}"] = 1.0
+    report.sentence_cache[index] = f
+    return f
+
+
+def _years(text: str, year: int | None) -> Features:
+    """Whether the sentence names a year before, at or after the report's own."""
+    f: Features = {}
+    for m in YEAR.finditer(text):
+        y = int(m.group(1))
+        if year is None:
+            f["year_named"] = 1.0
+        elif y < year - 1:
+            f["year_long_ago"] = 1.0
+        elif y < year:
+            f["year_last"] = 1.0
+        elif y == year:
+            f["year_this"] = 1.0
+        else:
+            f["year_future"] = 1.0
+    return f
+
+
+def _root(span_doc, mention: Mention) -> Token:
+    return span_doc[mention.start : mention.end].root
+
+
+def _path(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
+    """The tokens from a up to the lowest common ancestor, and from b up to it."""
+    up_a = [a, *a.ancestors]
+    up_b = [b, *b.ancestors]
+    ids_b = {t.i: k for k, t in enumerate(up_b)}
+    for k, t in enumerate(up_a):
+        if t.i in ids_b:
+            return up_a[: k + 1], up_b[: ids_b[t.i] + 1]
+    return None
+
+
+def path_features(a: Token, b: Token, prefix: str = "") -> Features:
+    """The dependency path between two tokens: its shape, its words and their common head."""
+    found = _path(a, b)
+    if found is None:
+        return {f"{prefix}path=none": 1.0}
+    up, down = found
+    lca = up[-1]
+    shape = (
+        "<".join(t.dep_ for t in up[:-1]) + f"^{_lemma(lca)}^" + ">".join(t.dep_ for t in reversed(down[:-1]))
+    )
+    f: Features = {
+        f"{prefix}path={shape}" if len(up) + len(down) <= 8 else f"{prefix}path=long": 1.0,
+        f"{prefix}lca={_lemma(lca)}": 1.0,
+        f"{prefix}lca_pos={lca.pos_}": 1.0,
+        f"{prefix}path_len={_bucket(len(up) + len(down) - 2)}": 1.0,
+    }
+    for t in up[1:-1] + down[1:-1]:
+        if not t.is_punct:
+            f[f"{prefix}on_path={_lemma(t)}"] = 1.0
+    return f
+
+
+def around(view: SentenceView, mention: Mention, side: str) -> Features:
+    """The words just before and after a mention ("Chelsea boss X", "X, the former striker"),
+    its syntactic head and the nouns attached to it."""
+    doc = view.span.doc
+    f: Features = {}
+    start, end = view.span.start, view.span.end
+    for k in range(1, WINDOW + 1):
+        if mention.start - k >= start:
+            f[f"{side}_left{k}={doc[mention.start - k].lower_}"] = 1.0
+            f[f"{side}_left={doc[mention.start - k].lemma_.lower()}"] = 1.0
+        if mention.end - 1 + k < end:
+            f[f"{side}_right{k}={doc[mention.end - 1 + k].lower_}"] = 1.0
+            f[f"{side}_right={doc[mention.end - 1 + k].lemma_.lower()}"] = 1.0
+    root = _root(doc, mention)
+    f[f"{side}_dep={root.dep_}"] = 1.0
+    f[f"{side}_head={root.dep_}:{_lemma(root.head)}"] = 1.0
+    for child in root.children:
+        if child.dep_ in ("compound", "amod", "appos", "poss", "nmod") and not (
+            mention.start <= child.i < mention.end
+        ):
+            f[f"{side}_mod={child.dep_}:{_lemma(child)}"] = 1.0
+    f[f"{side}_via={mention.via}"] = 1.0
+    f.update(neighbourhood(view, root, side))
+    return f
+
+
+def neighbourhood(view: SentenceView, root: Token, side: str, radius: int = 2) -> Features:
+    """The words within `radius` dependency arcs of a mention, and the verb that governs it with
+    the arc that leads there ("dobj:sack", "pobj:by>agent:sack"): which trigger this party is
+    tied to, not just which triggers the sentence holds."""
+    f: Features = {}
+    seen = {root.i}
+    frontier = [root]
+    for _ in range(radius):
+        nxt = []
+        for tok in frontier:
+            for other in (*tok.children, tok.head):
+                if other.i in seen or not (view.span.start <= other.i < view.span.end):
+                    continue
+                seen.add(other.i)
+                nxt.append(other)
+                if other.pos_ in CONTENT_POS and not other.is_punct:
+                    f[f"{side}_nb={_lemma(other)}"] = 1.0
+        frontier = nxt
+    arcs = []
+    tok = root
+    for _ in range(5):
+        arcs.append(tok.dep_)
+        if tok.head is tok:
+            break
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
+            f[f"{side}_verb={tok.lemma_.lower()}"] = 1.0
+            f[f"{side}_verb_arc={'>'.join(arcs)}:{tok.lemma_.lower()}"] = 1.0
+            f[f"{side}_verb_tag={tok.tag_}"] = 1.0
+            break
+        if tok.dep_ == "prep" or tok.pos_ == "ADP":
+            arcs.append(tok.lower_)
+    return f
+
+
+def party_features(party: Party, side: str, report: ReportView) -> Features:
+    """Where a party came from and what the report and the knowledge base say of it."""
+    e = party.entity
+    f: Features = {
+        f"{side}_src={party.source}": 1.0,
+        f"{side}_kind={e.kind}": 1.0,
+        f"{side}_sub={e.subkind}": 1.0,
+        f"{side}_known={e.known}": 1.0,
+        f"{side}_count={_bucket(report.counts[e.id])}": 1.0,
+    }
+    if e.id in report.focus:
+        f[f"{side}_focus={report.focus.index(e.id)}"] = 1.0
+    words = e.name.lower().split()
+    if words and words[-1] in report.title:
+        f[f"{side}_in_title"] = 1.0
+    for role in report.kb.roles_of.get(e.id, ()):
+        f[f"{side}_kb_role={role.role}"] = 1.0
+    return f
+
+
+def kb_pair_features(subject: Party, obj: Party, report: ReportView) -> Features:
+    """What the knowledge base knows of the person at the team: a role, and whether it is held
+    at the report's date, over, or yet to come."""
+    published = report.resolved.article.published
+    f: Features = {}
+    for role in report.kb.roles_of.get(subject.entity.id, ()):
+        if role.organisation != obj.entity.id:
+            continue
+        f[f"kb_pair={role.role}"] = 1.0
+        if published and role.active_on(published):
+            tense = "now"
+        elif published and role.end and role.end < published[: len(role.end)]:
+            tense = "past"
+        elif published and role.start and role.start > published[: len(role.start)]:
+            tense = "future"
+        else:
+            tense = "undated"
+        f[f"kb_pair_{tense}={role.role}"] = 1.0
+    return f
+
+
+def between_features(view: SentenceView, a: Mention, b: Mention) -> Features:
+    """The words between two mentions of one sentence, their order and distance."""
+    doc = view.span.doc
+    first, second = (a, b) if a.start <= b.start else (b, a)
+    f: Features = {
+        "order=" + ("so" if first is a else "os"): 1.0,
+        f"dist={_bucket(max(0, second.start - first.end))}": 1.0,
+    }
+    words = doc[first.end : second.start]
+    for tok in words[:10]:
+        if not tok.is_punct or tok.text in (",", "(", ":", "-"):
+            f[f"btw={_lemma(tok)}"] = 1.0
+    if len(words) <= 3:
+        f["btw_seq=" + "_".join(_lemma(t) for t in words)] = 1.0
+    if any(m.start >= first.end and m.end <= second.start and m.kind == "person" for m in view.mentions):
+        f["btw_person"] = 1.0
+    if any(
+        m.start >= first.end and m.end <= second.start and (m.is_team or m.kind == "place")
+        for m in view.mentions
+    ):
+        f["btw_team"] = 1.0
+    if SCORE.search(words.text):
+        f["btw_score"] = 1.0
+    return f
+
+
+def candidate_features(candidate: Candidate, report: ReportView) -> Features:
+    """Every feature of one candidate, merged into one dict."""
+    view = report.resolved.sentences[candidate.sentence]
+    f: Features = {f"kind={candidate.kind}": 1.0}
+    f.update(sentence_features(view, candidate.sentence, report))
+    f.update(party_features(candidate.subject, "s", report))
+    s_mention = candidate.subject.mention
+    if s_mention is not None:
+        f.update(around(view, s_mention, "s"))
+    if candidate.object is not None:
+        f.update(party_features(candidate.object, "o", report))
+        f.update(kb_pair_features(candidate.subject, candidate.object, report))
+        o_mention = candidate.object.mention
+        here = o_mention is not None and candidate.object.source == "here"
+        if o_mention is not None and here:
+            f.update(around(view, o_mention, "o"))
+        if s_mention is not None and here:
+            doc = view.span.doc
+            f.update(between_features(view, s_mention, o_mention))
+            f.update(path_features(_root(doc, s_mention), _root(doc, o_mention)))
+        elif s_mention is not None:
+            f[f"implied_o_from={candidate.object.source}"] = 1.0
+    if candidate.position is not None:
+        f.update(position_features(view, candidate, report))
+    return f
+
+
+def position_features(view: SentenceView, candidate: Candidate, report: ReportView) -> Features:
+    """A squad need: the position named, the words before it ("a new", "need a") and its link to
+    the team."""
+    doc = view.span.doc
+    at = candidate.position_at or view.span.start
+    tok = doc[at]
+    f: Features = {f"pos={candidate.position}": 1.0, f"pos_head={tok.dep_}:{_lemma(tok.head)}": 1.0}
+    for k in range(1, WINDOW + 1):
+        if at - k >= view.span.start:
+            f[f"pos_left={doc[at - k].lemma_.lower()}"] = 1.0
+    mention = candidate.subject.mention
+    if mention is not None and candidate.subject.source == "here":
+        f.update(path_features(_root(doc, mention), tok, prefix="pos_"))
+    return f

@@ -1,0 +1,208 @@
+"""The claim model: which candidates are claims, of which type, with which value, modality,
+polarity and (for results) which way round the score goes.
+
+A scikit-learn estimator in the library's own contract: `__init__` only stores its arguments,
+`fit` returns the estimator, learned attributes end in `_`. Inside, one `DictVectorizer` encodes
+the candidates' feature dicts, and small linear models decide:
+
+- `detectors_[type]`: is this candidate a claim of this type (one binary model per type, since
+  one candidate can be two claims: "under-pressure Chelsea boss X" is coach_of and job_status);
+- `values_[type]`: its value, for types with a vocabulary;
+- `modality_`, `polarity_`: how firmly and whether negated, over all claims, with the claim type
+  joined to the cue features so "could" can weigh differently for a transfer and a sacking;
+- `orientation_`: whether a result's subject scored the first number as written.
+
+Scores are returned, not thresholded: thresholds are applied late, in `decode`, in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from dugout.extract.features import Features
+from dugout.extract.labels import Labels
+from dugout.extract.pairs import TYPES_OF_KIND
+from dugout.records import CLAIM_TYPES
+
+CUE_PREFIXES = (
+    "w=",
+    "modal=",
+    "attr=",
+    "neg",
+    "cond",
+    "root_aux=",
+    "root_tag=",
+    "quote",
+    "question",
+    "year_",
+)
+"""Features joined with the claim type for the modality and polarity models."""
+
+
+@dataclass
+class Row:
+    """One candidate as the model sees it: its features, its kind, and (in training) its answers."""
+
+    features: Features
+    kind: str
+    labels: Labels | None = None
+
+
+@dataclass
+class Prediction:
+    """The model's reading of one candidate: a score per possible type, and for each type the
+    value, modality and polarity it would have, with the result's orientation."""
+
+    scores: dict[str, float]
+    values: dict[str, str | None]
+    modality: dict[str, str]
+    polarity: dict[str, str]
+    orientation: str | None
+
+
+def typed_cues(features: Features, claim_type: str) -> Features:
+    """The cue features joined with a claim type, plus the type itself."""
+    out: Features = {f"type={claim_type}": 1.0}
+    for key, value in features.items():
+        if key.startswith(CUE_PREFIXES):
+            out[f"{claim_type}|{key}"] = value
+    return out
+
+
+class ClaimModel:
+    """See the module docstring. `C` is the inverse regularisation of every linear model."""
+
+    def __init__(
+        self, C: float = 0.5, seed: int = 0, max_iter: int = 2000, learner: str = "logistic", trees: int = 300
+    ) -> None:
+        self.C = C
+        self.seed = seed
+        self.max_iter = max_iter
+        self.learner = learner
+        self.trees = trees
+
+    def _detector(self):
+        if self.learner == "lightgbm":
+            from lightgbm import LGBMClassifier
+
+            return LGBMClassifier(
+                n_estimators=self.trees,
+                learning_rate=0.05,
+                num_leaves=31,
+                min_child_samples=5,
+                colsample_bytree=0.5,
+                subsample=0.8,
+                subsample_freq=1,
+                reg_lambda=1.0,
+                random_state=self.seed,
+                n_jobs=2,
+                verbose=-1,
+                deterministic=True,
+                force_row_wise=True,
+            )
+        return self._linear(solver="liblinear")
+
+    def _linear(self, **extra) -> LogisticRegression:
+        return LogisticRegression(C=self.C, max_iter=self.max_iter, random_state=self.seed, **extra)
+
+    def fit(self, rows: list[Row]) -> ClaimModel:
+        self.vectorizer_ = DictVectorizer()
+        X = self.vectorizer_.fit_transform(r.features for r in rows)
+        self.detectors_: dict[str, LogisticRegression | None] = {}
+        self.values_: dict[str, LogisticRegression | str | None] = {}
+        for claim_type in CLAIM_TYPES:
+            index = [
+                k
+                for k, r in enumerate(rows)
+                if claim_type in TYPES_OF_KIND[r.kind] and claim_type not in r.labels.ignore
+            ]
+            y = np.array([claim_type in rows[k].labels.positive for k in index])
+            self.detectors_[claim_type] = self._detector().fit(X[index], y) if 0 < y.sum() < len(y) else None
+            positives = [k for k in index if claim_type in rows[k].labels.positive]
+            self.values_[claim_type] = self._fit_values(X, rows, positives, claim_type)
+        self._fit_manner(rows)
+        return self
+
+    def _fit_values(self, X, rows: list[Row], positives: list[int], claim_type: str):
+        values = [rows[k].labels.positive[claim_type].value for k in positives]
+        if claim_type in ("match_result", "squad_need", "contract_until") or not values:
+            return None
+        if len(set(values)) == 1:
+            return values[0]
+        return self._linear().fit(X[positives], values)
+
+    def _fit_manner(self, rows: list[Row]) -> None:
+        """Modality, polarity and orientation, learned over every positive of every type."""
+        feats, modalities, polarities, o_feats, orientations = [], [], [], [], []
+        for r in rows:
+            for claim_type, label in r.labels.positive.items():
+                typed = typed_cues(r.features, claim_type)
+                feats.append(typed)
+                modalities.append(label.modality)
+                polarities.append(label.polarity)
+                if label.orientation is not None:
+                    o_feats.append(r.features)
+                    orientations.append(label.orientation)
+        self.manner_vectorizer_ = DictVectorizer()
+        M = self.manner_vectorizer_.fit_transform(feats)
+        self.modality_ = self._linear().fit(M, modalities) if len(set(modalities)) > 1 else modalities[0]
+        self.polarity_ = self._linear().fit(M, polarities) if len(set(polarities)) > 1 else polarities[0]
+        if len(set(orientations)) > 1:
+            self.orientation_ = self._linear().fit(self.vectorizer_.transform(o_feats), orientations)
+        else:
+            self.orientation_ = orientations[0] if orientations else "as_written"
+
+    def predict(self, rows: list[Row]) -> list[Prediction]:
+        if not rows:
+            return []
+        X = self.vectorizer_.transform(r.features for r in rows)
+        scores = {t: self._scores(t, X, rows) for t in CLAIM_TYPES}
+        values = {t: self._values(t, X) for t in CLAIM_TYPES}
+        orientation = _labels_of(self.orientation_, X)
+        out = []
+        for k, row in enumerate(rows):
+            kinds = TYPES_OF_KIND[row.kind]
+            out.append(
+                Prediction(
+                    {t: float(scores[t][k]) for t in kinds},
+                    {t: values[t][k] for t in kinds},
+                    {},
+                    {},
+                    orientation[k],
+                )
+            )
+        self._predict_manner(rows, out)
+        return out
+
+    def _scores(self, claim_type: str, X, rows: list[Row]) -> np.ndarray:
+        model = self.detectors_.get(claim_type)
+        if model is None:
+            return np.zeros(len(rows))
+        return model.predict_proba(X)[:, list(model.classes_).index(True)]
+
+    def _values(self, claim_type: str, X) -> list[str | None]:
+        return _labels_of(self.values_.get(claim_type), X)
+
+    def _predict_manner(self, rows: list[Row], out: list[Prediction], floor: float = 0.05) -> None:
+        """Modality and polarity for each (candidate, type) whose score is worth a look."""
+        wanted = [(k, t) for k, p in enumerate(out) for t, s in p.scores.items() if s >= floor]
+        if not wanted:
+            return
+        M = self.manner_vectorizer_.transform(typed_cues(rows[k].features, t) for k, t in wanted)
+        modalities = _labels_of(self.modality_, M)
+        polarities = _labels_of(self.polarity_, M)
+        for (k, t), modality, polarity in zip(wanted, modalities, polarities, strict=True):
+            out[k].modality[t] = modality
+            out[k].polarity[t] = polarity
+
+
+def _labels_of(model, X) -> list:
+    """A fitted classifier's labels for X, or one constant label for every row."""
+    n = X.shape[0]
+    if model is None or isinstance(model, str):
+        return [model] * n
+    return list(model.predict(X))

@@ -1,0 +1,207 @@
+"""Candidate claims: every pairing of parties a sentence could be making a claim about.
+
+One function, `candidates_of`, feeds both prediction and the gold labels used in
+training, so training rows and prediction rows cannot drift apart (the shape of
+spaCy's relation tutorial `get_instances`). It decides nothing: it proposes, and
+the trained model (`dugout.extract.model`) decides which proposals are claims.
+
+Football copy often leaves one party unnamed in the sentence that carries the
+claim ("Unai Emery's men", "the hosts", a manager's club known from the report),
+so a person is also paired with teams implied by the report: the teams of the
+sentence before, the report's focus clubs, and the teams the knowledge base
+knows him at. Each proposal says where its parties came from (`Party.source`),
+and that is a feature like any other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from dugout.kb.index import KnowledgeBase
+from dugout.kb.model import Entity
+from dugout.nlp.entities import Mention, ResolvedArticle, SentenceView
+from dugout.records import POSITION_WORDS
+
+KINDS = ("person_team", "person_person", "team_team", "team_need")
+"""What a candidate pairs: a person and a team, two people, two teams, or a team and a position."""
+
+TYPES_OF_KIND: dict[str, tuple[str, ...]] = {
+    "person_team": (
+        "coach_of",
+        "holds_role",
+        "job_status",
+        "contract_until",
+        "candidate_for",
+        "transfer",
+        "meeting",
+    ),
+    "person_person": ("meeting",),
+    "team_team": ("match_result", "meeting"),
+    "team_need": ("squad_need",),
+}
+"""The claim types a candidate of each kind can become (spec/claims.md's subject and object columns)."""
+
+FOCUS_CLUBS = 2
+"""How many of the report's most-named clubs are offered as an implied party."""
+
+
+@dataclass(frozen=True)
+class Party:
+    """One side of a candidate: the entity, the mention that names it here (None when implied),
+    and where it came from: "here" (this sentence), "before" (the sentence before), "focus"
+    (a club the report is about), "kb" (the knowledge base's teams of the person)."""
+
+    entity: Entity
+    mention: Mention | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed claim: a sentence of a report and the parties it may be about.
+
+    For `team_need`, `object` is None and `position` is the position the sentence names
+    (with `position_at`, the token index of its word)."""
+
+    doc: str
+    sentence: int
+    kind: str
+    subject: Party
+    object: Party | None
+    position: str | None = None
+    position_at: int | None = None
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        return TYPES_OF_KIND[self.kind]
+
+
+def is_team(mention: Mention) -> bool:
+    """A club or national team, or a country named as a place ("lost to Australia")."""
+    return mention.is_team or (mention.kind == "place" and mention.entity.kind == "national_team")
+
+
+def _first_mentions(mentions: list[Mention], want) -> list[Mention]:
+    """One mention per entity (its first in the sentence), of the wanted kind."""
+    seen: set[str] = set()
+    out = []
+    for m in mentions:
+        if want(m) and m.entity.id not in seen:
+            seen.add(m.entity.id)
+            out.append(m)
+    return out
+
+
+def focus_clubs(resolved: ResolvedArticle, n: int = FOCUS_CLUBS) -> list[Entity]:
+    """The report's most-named clubs (its address's club when it names none)."""
+    counts = Counter(m.entity.id for s in resolved.sentences for m in s.mentions if m.kind == "club")
+    clubs = [resolved.entities[i] for i, _ in counts.most_common(n) if i in resolved.entities]
+    if not clubs and resolved.url_club is not None:
+        clubs = [resolved.url_club]
+    return clubs
+
+
+def kb_teams(kb: KnowledgeBase, person: Entity) -> list[Entity]:
+    """Teams the knowledge base knows this person at, in any role and any year."""
+    out: list[Entity] = []
+    for role in kb.roles_of.get(person.id, ()):
+        team = kb.entities.get(role.organisation)
+        if team is not None and team.is_team and team not in out:
+            out.append(team)
+    return out
+
+
+_POSITION = re.compile(
+    r"\b(" + "|".join(sorted((re.escape(w) for w in POSITION_WORDS), key=len, reverse=True)) + r")s?\b",
+    re.IGNORECASE,
+)
+
+
+def positions_in(view: SentenceView) -> list[tuple[str, int]]:
+    """(position, token index) for each position word of the sentence ("a right-back", "a new No 9")."""
+    found: list[tuple[str, int]] = []
+    span = view.span
+    for m in _POSITION.finditer(span.text):
+        position = POSITION_WORDS[m.group(1).lower()]
+        token = span.char_span(m.start(), m.end(), alignment_mode="expand")
+        at = token.start if token is not None else span.start
+        if all(p != position for p, _ in found):
+            found.append((position, at))
+    return found
+
+
+class CandidateMaker:
+    """Proposes the candidates of one resolved report (see the module docstring)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def __call__(self, resolved: ResolvedArticle) -> list[Candidate]:
+        doc = resolved.article.id
+        focus = focus_clubs(resolved)
+        out: list[Candidate] = []
+        before: list[Mention] = []
+        for index, view in enumerate(resolved.sentences):
+            people = _first_mentions(view.mentions, lambda m: m.kind == "person")
+            teams = _first_mentions(view.mentions, is_team)
+            out.extend(self._person_team(doc, index, people, teams, before, focus))
+            out.extend(_pairs(doc, index, "person_person", people))
+            out.extend(_team_pairs(doc, index, teams, focus))
+            out.extend(_needs(doc, index, view, teams, focus))
+            before = teams
+        return out
+
+    def _person_team(self, doc, index, people, teams, before, focus) -> list[Candidate]:
+        out = []
+        for person in people:
+            parties = [Party(t.entity, t, "here") for t in teams]
+            implied = [(m.entity, m, "before") for m in before]
+            implied += [(club, None, "focus") for club in focus]
+            implied += [(team, None, "kb") for team in kb_teams(self.kb, person.entity)]
+            seen = {p.entity.id for p in parties}
+            for entity, mention, source in implied:
+                if entity.id not in seen:
+                    seen.add(entity.id)
+                    parties.append(Party(entity, mention, source))
+            subject = Party(person.entity, person, "here")
+            out.extend(Candidate(doc, index, "person_team", subject, team) for team in parties)
+        return out
+
+
+def _pairs(doc: str, index: int, kind: str, mentions: list[Mention]) -> list[Candidate]:
+    """Every ordered-by-appearance pair of the sentence's mentions."""
+    return [
+        Candidate(doc, index, kind, Party(a.entity, a, "here"), Party(b.entity, b, "here"))
+        for i, a in enumerate(mentions)
+        for b in mentions[i + 1 :]
+    ]
+
+
+def _team_pairs(doc: str, index: int, teams: list[Mention], focus: list[Entity]) -> list[Candidate]:
+    """Teams of the sentence paired with each other, and with the report's main club ("they lost
+    2-1 to Arsenal") when the sentence does not name it."""
+    out = _pairs(doc, index, "team_team", teams)
+    named = {t.entity.id for t in teams}
+    if focus and focus[0].id not in named:
+        main = Party(focus[0], None, "focus")
+        out.extend(Candidate(doc, index, "team_team", main, Party(t.entity, t, "here")) for t in teams)
+    return out
+
+
+def _needs(
+    doc: str, index: int, view: SentenceView, teams: list[Mention], focus: list[Entity]
+) -> list[Candidate]:
+    """Each team of the sentence (or the report's main club) with each position it names."""
+    positions = positions_in(view)
+    if not positions:
+        return []
+    parties = [Party(t.entity, t, "here") for t in teams if t.kind == "club" or t.is_team]
+    if focus and all(p.entity.id != focus[0].id for p in parties):
+        parties.append(Party(focus[0], None, "focus"))
+    return [
+        Candidate(doc, index, "team_need", party, None, position, at)
+        for party in parties
+        for position, at in positions
+    ]

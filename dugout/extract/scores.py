@@ -1,0 +1,41 @@
+"""Match scores as a sentence writes them ("a 4-0 win", "lost 2 – 1"), and turned to a team.
+
+English copy usually writes the winner's goals first whoever won ("lost 3-1 to Arsenal"), so
+which team a written score belongs to is learned (the orientation model), not read off the
+order of the numbers; this module only finds the score and turns it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from dugout.extract.pairs import Candidate
+from dugout.nlp.entities import SentenceView
+
+SCORE = re.compile(r"(?<![\d/.:])(\d{1,2})\s?[-–—]\s?(\d{1,2})(?![\d/.:%])")
+
+
+def written_score(view: SentenceView, candidate: Candidate) -> tuple[int, int] | None:
+    """The score of the sentence closest to the candidate's named teams, as written."""
+    text = view.text
+    found = [(m.start(), int(m.group(1)), int(m.group(2))) for m in SCORE.finditer(text)]
+    if not found:
+        return None
+    anchors = [
+        party.mention.start
+        for party in (candidate.subject, candidate.object)
+        if party is not None and party.mention is not None and party.source == "here"
+    ]
+    if not anchors:
+        _, a, b = found[0]
+        return a, b
+    doc = view.span.doc
+    char_anchors = [doc[i].idx - view.span.start_char for i in anchors]
+    _, a, b = min(found, key=lambda s: min(abs(s[0] - c) for c in char_anchors))
+    return a, b
+
+
+def oriented_value(score: tuple[int, int], orientation: str) -> str:
+    """The score with the subject's goals first: as written, or reversed."""
+    a, b = score
+    return f"{a}-{b}" if orientation == "as_written" else f"{b}-{a}"
