@@ -59,6 +59,12 @@ VALUES: dict[str, tuple[str, ...]] = {
 }
 
 
+MAX_OFFSET = 1_000_000_000
+"""The largest `limit` and `offset` a stored-claims query takes, on the command line, in the API and
+in the store: far past any store, far inside a 64-bit integer (an offset of 2**63 used to be an
+OverflowError on SQLite and "bigint out of range" on PostgreSQL)."""
+
+
 def weakest(*modalities: str) -> str:
     """The weakest of several modalities, as the spec orders them."""
     present = [m for m in modalities if m]
