@@ -17,8 +17,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dugout.commands import register_all
 from dugout.ingest.readers import ReadOptions, read_inputs
-from dugout.output import CLAIM_TABLE_COLUMNS, Format, check_date, fail, output_options, print_rows
-from dugout.records import CLAIM_TYPES, Article, InputProblem
+from dugout.output import (
+    CLAIM_TABLE_COLUMNS,
+    Format,
+    check_date,
+    check_published,
+    fail,
+    output_options,
+    print_rows,
+)
+from dugout.records import CLAIM_TYPES, MAX_OFFSET, Article, InputProblem
 
 app = typer.Typer(
     help="dugout: football news intelligence. Reads reports, extracts who coaches where, whose job is at "
@@ -42,7 +50,11 @@ PathsArg = Annotated[
 OutletOpt = Annotated[str | None, typer.Option("--outlet", help="Outlet of plain files that name none.")]
 PublishedOpt = Annotated[
     str | None,
-    typer.Option("--published", help="Publication date (YYYY-MM-DD) of plain files that give none."),
+    typer.Option(
+        "--published",
+        help="Publication date of plain files that give none: YYYY-MM-DD (an ISO datetime or an RSS date "
+        "also do).",
+    ),
 ]
 DbOpt = Annotated[
     str | None,
@@ -153,6 +165,7 @@ def extract(
 
     Each line is one claim as spec/claims.md defines it (doc, type, subject, object, value, polarity,
     modality, attribution, outlet, when, evidence, ...). A file without an id takes its file name.
+    One report's text may hold at most 1,000,000 characters; a longer one is refused in one line.
 
     Example:
 
@@ -162,7 +175,7 @@ def extract(
 
         dugout extract ../shared/corpus/football_news.jsonl --workers 4 -o claims.jsonl
     """
-    options = ReadOptions(outlet=outlet, published=check_date(published), allow_urls=False)
+    options = ReadOptions(outlet=outlet, published=check_published(published), allow_urls=False)
     problems = Problems()
     sink = _open_output(output) if output else sys.stdout
     try:
@@ -199,7 +212,9 @@ def ingest(
     """Read reports, extract their claims and store both; the same report twice is stored once.
 
     One transaction per report: an interrupted run keeps every report it finished, and running it
-    again stores the rest. Ends with a one-line summary.
+    again stores the rest. Ends with a one-line summary. A bad record (a field of the wrong type, a
+    date that is no real day) or a report over 1,000,000 characters is one line on stderr; the rest
+    is stored and the exit status is 1.
 
     Example:
 
@@ -211,7 +226,7 @@ def ingest(
     """
     from dugout.store import Store, StoreError
 
-    options = ReadOptions(outlet=outlet, published=check_date(published), allow_private=allow_private)
+    options = ReadOptions(outlet=outlet, published=check_published(published), allow_private=allow_private)
     problems = Problems()
     try:
         store = Store.open(db)
@@ -311,31 +326,41 @@ def claims(
     since: Annotated[
         str | None, typer.Option("--since", help="Only reports published on or after this date.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many claims.")] = 200,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=MAX_OFFSET, help="At most this many claims (a page).")
+    ] = 200,
+    offset: Annotated[
+        int, typer.Option("--offset", min=0, max=MAX_OFFSET, help="Skip this many first: the next page.")
+    ] = 0,
     db: DbOpt = None,
     fmt: Format = Format.table,
 ) -> None:
     """Query stored claims: a readable table, or --json / --csv for tools.
+
+    Prints at most --limit claims (200); when more match, a line on stderr says how many more
+    and the --offset of the next page.
 
     Example:
 
         dugout claims --about "Carlo Ancelotti" --type job_status
 
         dugout claims --outlet ESPN --since 2023-01-01 --csv > espn.csv
+
+        dugout claims --about "Real Madrid" --limit 100 --offset 100
     """
     from dugout.store import Store, StoreError
 
     if type_ is not None and type_ not in CLAIM_TYPES:
         raise typer.BadParameter(f"unknown type {type_!r}; one of {', '.join(CLAIM_TYPES)}")
+    filters = {"about": about, "type": type_, "outlet": outlet, "since": check_date(since)}
     try:
         with Store.open(db) as store:
-            found = store.claims(
-                about=about, type=type_, outlet=outlet, since=check_date(since), limit=limit
-            )
+            found = store.claims(**filters, limit=limit + 1, offset=offset)
+            total = store.count_claims(**filters) if len(found) > limit else None
     except StoreError as e:
         _fail(str(e))
     rows = []
-    for stored in found:
+    for stored in found[:limit]:
         row = stored.claim.to_dict()
         row["published"] = stored.published
         rows.append(row)
@@ -344,6 +369,20 @@ def claims(
         TABLE_COLUMNS if fmt is Format.table else ["doc", *CLAIM_COLUMNS],
         fmt,
         title=f"{len(rows)} claims",
+    )
+    if total is not None:
+        _more(offset, len(rows), total)
+
+
+def _more(offset: int, shown: int, total: int) -> None:
+    """Say on stderr that a page stopped short of every match, and how to see the rest."""
+    rest = total - offset - shown
+    err.print(
+        f"dugout: showed claims {offset + 1:,}-{offset + shown:,} of {total:,}; {rest:,} more: "
+        f"--offset {offset + shown} for the next page, or a larger --limit",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
     )
 
 

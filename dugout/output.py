@@ -10,7 +10,6 @@ import csv
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
 from enum import StrEnum
 from functools import wraps
 from typing import Annotated, Any, NoReturn
@@ -18,6 +17,8 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from dugout.ingest.dates import BadDate, parse_day, parse_published
 
 
 class Format(StrEnum):
@@ -104,11 +105,20 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def check_date(value: str | None) -> str | None:
-    """An option's ISO date, or a usage error that says what a date looks like."""
+def _checked(value: str | None, parse: Callable[[str], str]) -> str | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date like 2024-11-06") from None
+        return parse(value)
+    except BadDate as e:
+        raise typer.BadParameter(str(e)) from None
+
+
+def check_date(value: str | None) -> str | None:
+    """A query option's ISO day (--since, --as-of), or a usage error naming the value."""
+    return _checked(value, parse_day)
+
+
+def check_published(value: str | None) -> str | None:
+    """--published, read as a record's date is (ISO, RSS...), or a usage error naming the value."""
+    return _checked(value, parse_published)

@@ -116,6 +116,10 @@ POSITION_WORDS: dict[str, str] = {
     ),
 }
 """Words that name a squad position (a `squad_need` value) in football English."""
+MAX_OFFSET = 1_000_000_000
+"""The largest `limit` and `offset` a stored-claims query takes, on the command line, in the API and
+in the store: far past any store, far inside a 64-bit integer (an offset of 2**63 used to be an
+OverflowError on SQLite and "bigint out of range" on PostgreSQL)."""
 
 
 def weakest(*modalities: str) -> str:

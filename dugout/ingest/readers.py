@@ -6,15 +6,20 @@ file (and line) and the batch goes on; nothing here raises on bad data.
 
 from __future__ import annotations
 
+import codecs
+import errno
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from dugout.ingest.clean import content_blocks, parse_loose_date, published_hint
+from dugout.ingest.clean import content_blocks, published_hint
+from dugout.ingest.dates import BadDate
+from dugout.ingest.fields import MAX_TEXT_CHARS, json_type, published_of, record_problem, within_limit
 from dugout.records import Article, InputProblem
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -37,12 +42,43 @@ class ReadOptions:
     allow_urls: bool = True
 
 
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),  # before UTF-16: FF FE 00 00 starts with UTF-16's FF FE
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def utf8_of_wide(data: bytes, where: str) -> bytes | InputProblem:
+    """UTF-16 or UTF-32 text with a byte-order mark (as Windows tools save it) as UTF-8 bytes;
+    other bytes as they are. Its zero bytes would otherwise make it look binary."""
+    for bom, codec in _WIDE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec.lower()).encode("utf-8")
+            except UnicodeDecodeError as e:
+                return InputProblem(
+                    where,
+                    f"not {codec} text, though it starts with a {codec} byte-order mark "
+                    f"(undecodable bytes at offset {e.start})",
+                )
+    return data
+
+
+def _binary(data: bytes, kind: str) -> str:
+    head = data[:8192]
+    if head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4:
+        return f"binary file, not {kind} (UTF-16 without a byte-order mark? save it as UTF-8)"
+    return f"binary file, not {kind}"
+
+
 def decode_text(data: bytes, where: str) -> str | InputProblem:
     """UTF-8 text (BOM tolerated), or a clear reason why these bytes are not text."""
     if not data.strip():
         return InputProblem(where, "empty file")
     if b"\x00" in data[:8192]:
-        return InputProblem(where, "binary file, not text")
+        return InputProblem(where, _binary(data, "text"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -79,25 +115,23 @@ def article_from_text(text: str, doc_id: str, options: ReadOptions, source: str 
     )
 
 
-def normalize_published(value: object) -> str | None:
-    """An ISO date (YYYY-MM-DD) from a record's `published`, or None when it has none."""
-    if not value:
-        return None
-    text = str(value).strip()
-    return parse_loose_date(text) or (text[:10] if len(text) >= 10 and text[4] == "-" else None)
-
-
 def article_from_record(record: object, where: str, options: ReadOptions) -> Item:
     """One input record of the eval format: {"id","url","outlet","published","title","text"}."""
     if not isinstance(record, dict):
-        return InputProblem(where, "a record must be a JSON object")
+        return InputProblem(where, f"a record must be a JSON object, not {json_type(record)}")
+    problem = record_problem(record)
+    if problem:
+        return InputProblem(where, problem)
     text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if not text or not text.strip():
         return InputProblem(where, 'record has no "text"')
     doc_id = record.get("id")
     if doc_id is None or str(doc_id).strip() == "":
         return InputProblem(where, 'record has no "id"')
-    published = normalize_published(record.get("published"))
+    try:
+        published = published_of(record.get("published"))
+    except BadDate as e:
+        return InputProblem(where, f'field "published": {e}')
     hinted = False
     if not published and options.published:
         published = options.published
@@ -133,6 +167,26 @@ def read_jsonl(lines: Iterable[str], where: str, options: ReadOptions) -> Iterat
             yield InputProblem(f"{where}:{number}", f"not valid JSON ({e.msg} at column {e.colno})")
             continue
         yield article_from_record(record, f"{where}:{number}", options)
+
+
+def _json_document(text: str) -> object | None:
+    """The JSON value `text` holds as a whole, or None when it is not one JSON document."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return None
+
+
+def read_jsonl_text(text: str, where: str, options: ReadOptions) -> Iterator[Item]:
+    """A .jsonl file's records. A JSON array or one pretty-printed record saved as .jsonl is read
+    as the JSON document it is, rather than as one error per line."""
+    stripped = text.lstrip()
+    lines = _jsonl_lines(text)
+    first = next((line for line in lines if line.strip()), "")
+    if stripped.startswith("[") or (_json_document(first) is None and isinstance(_json_document(text), dict)):
+        yield from read_json_document(text, where, options)
+        return
+    yield from read_jsonl(lines, where, options)
 
 
 def read_json_document(text: str, where: str, options: ReadOptions) -> Iterator[Item]:
@@ -182,12 +236,16 @@ def looks_like_html(text: str) -> bool:
 
 def read_bytes(data: bytes, doc_id: str, where: str, suffix: str, options: ReadOptions) -> Iterator[Item]:
     """Dispatch one file's bytes on its suffix, sniffing the content when the suffix says nothing."""
+    data = utf8_of_wide(data, where)
+    if isinstance(data, InputProblem):
+        yield data
+        return
     if suffix in HTML_SUFFIXES:
         if not data.strip():
             yield InputProblem(where, "empty file")
             return
         if b"\x00" in data[:8192]:
-            yield InputProblem(where, "binary file, not HTML")
+            yield InputProblem(where, _binary(data, "HTML"))
             return
         yield read_html_bytes(data, doc_id, where, None, options)
         return
@@ -204,7 +262,9 @@ def read_bytes(data: bytes, doc_id: str, where: str, suffix: str, options: ReadO
     if suffix in JSON_SUFFIXES:
         yield from read_json_document(text, where, options)
     elif suffix in JSONL_SUFFIXES or (suffix not in TEXT_SUFFIXES and stripped.startswith("{")):
-        yield from read_jsonl(_jsonl_lines(text), where, options)
+        yield from read_jsonl_text(text, where, options)
+    elif suffix not in TEXT_SUFFIXES and stripped.startswith("[") and _json_document(text) is not None:
+        yield from read_json_document(text, where, options)  # an array of records on stdin
     elif suffix not in TEXT_SUFFIXES and looks_like_html(text):
         yield read_html_bytes(data, doc_id, where, None, options)
     elif suffix not in TEXT_SUFFIXES and stripped.startswith("<?xml"):
@@ -215,25 +275,64 @@ def read_bytes(data: bytes, doc_id: str, where: str, suffix: str, options: ReadO
         yield article_from_text(text, doc_id, options, source=where)
 
 
+def _stat_problem(path: Path) -> str | None:
+    """Why `path` names nothing to read (a link loop, a broken link, nothing at all), or None."""
+    try:
+        path.stat()
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symbolic link loop: the link leads back to itself, so there is no file to read"
+        if path.is_symlink():
+            try:
+                target = os.readlink(path)
+            except OSError:
+                target = "?"
+            return f"broken symbolic link: its target {target} does not exist"
+        if e.errno in (errno.ENOENT, errno.ENOTDIR):
+            return "no such file or directory"
+        return f"cannot read ({e.strerror})"
+    return None
+
+
+def _folder_files(path: Path) -> list[Path]:
+    """The readable files under a folder, in name order, with the links among them that lead
+    nowhere (loops, broken links): those are reported, not skipped without a word."""
+    found = []
+    for p in path.rglob("*"):
+        if p.suffix.lower() not in READABLE_SUFFIXES:
+            continue
+        if p.is_file() or (p.is_symlink() and not p.exists()):
+            found.append(p)
+    return sorted(found)
+
+
 def read_path(path: Path, options: ReadOptions) -> Iterator[Item]:
     """A file or a folder (recursively, readable files only, in name order)."""
     where = str(path)
-    if not path.exists():
-        yield InputProblem(where, "no such file or directory")
+    problem = _stat_problem(path)
+    if problem:
+        yield InputProblem(where, problem)
         return
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
+        files = _folder_files(path)
         if not files:
             yield InputProblem(where, "folder holds no .txt, .jsonl, .html or feed files")
         for file in files:
             yield from read_path(file, options)
+        return
+    suffix = path.suffix.lower()
+    size = path.stat().st_size
+    if suffix in TEXT_SUFFIXES and size > 4 * MAX_TEXT_CHARS + 4:  # UTF-8 has at most 4 bytes a character
+        yield InputProblem(
+            where, f"file is {size:,} bytes: more than one report may hold ({MAX_TEXT_CHARS:,} characters)"
+        )
         return
     try:
         data = path.read_bytes()
     except OSError as e:
         yield InputProblem(where, f"cannot read ({e.strerror})")
         return
-    yield from read_bytes(data, path.stem, where, path.suffix.lower(), options)
+    yield from read_bytes(data, path.stem, where, suffix, options)
 
 
 def url_id(url: str) -> str:
@@ -273,7 +372,12 @@ def read_url(url: str, options: ReadOptions, fetcher: Callable[..., object] | No
 
 
 def read_inputs(inputs: Iterable[str], options: ReadOptions) -> Iterator[Item]:
-    """Everything the user named, in order: paths, folders, '-' for stdin, and URLs."""
+    """Everything the user named, in order: paths, folders, '-' for stdin, and URLs; a report
+    over the size cap (`fields.MAX_TEXT_CHARS`) is a problem, not a report."""
+    return within_limit(_named_inputs(inputs, options))
+
+
+def _named_inputs(inputs: Iterable[str], options: ReadOptions) -> Iterator[Item]:
     for name in inputs:
         if name == "-":
             data = sys.stdin.buffer.read()

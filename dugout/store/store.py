@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from ..records import Article, Claim, normalized_text
+from ..records import MAX_OFFSET, Article, Claim, normalized_text
 from .derived import (
     assign_cluster,
     derived_claim_columns,
@@ -348,15 +348,48 @@ class Store:
         name, ignoring case and accents ("ancelotti" finds "Carlo Ancelotti");
         `outlet` is the claim's outlet, or its report's when the claim has none;
         `since` is an ISO date compared with the report's publication date, so
-        undated reports drop out.
+        undated reports drop out. `limit` and `offset` are at most MAX_OFFSET.
         """
+        for name, n in (("limit", limit or 0), ("offset", offset)):
+            if not 0 <= n <= MAX_OFFSET:
+                raise ValueError(f"{name} must be between 0 and {MAX_OFFSET:,}, not {n}")
+        query = self._claims_query(about, type, outlet, since)
+        if query is None:
+            return []
+        query = query.order_by(articles_t.c.published.asc().nulls_last(), claims_t.c.id)
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [_stored_claim(row) for row in rows]
+
+    def count_claims(
+        self,
+        about: str | None = None,
+        type: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+    ) -> int:
+        """How many stored claims `claims()` would give with these filters and no limit."""
+        query = self._claims_query(about, type, outlet, since)
+        if query is None:
+            return 0
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(query.subquery())).scalar_one())
+
+    def _claims_query(
+        self, about: str | None, type: str | None, outlet: str | None, since: str | None
+    ) -> Select[Any] | None:
+        """The filtered claims query (unordered), or None when no stored name matches `about`."""
         query = _claims_with_reports()
         words = normalized_text(about).split() if about else []
         if words and self._version >= CLAIM_NAMES_VERSION:
             # The few names that hold every word, then their claims through the name indexes.
             matching = self._matching_names(about or "")
             if not matching:
-                return []
+                return None
             query = query.where(
                 or_(claims_t.c.subject_folded.in_(matching), claims_t.c.object_folded.in_(matching))
             )
@@ -378,14 +411,7 @@ class Store:
             )
         if since:
             query = query.where(articles_t.c.published.is_not(None), articles_t.c.published >= since)
-        query = query.order_by(articles_t.c.published.asc().nulls_last(), claims_t.c.id)
-        if limit is not None:
-            query = query.limit(limit)
-        if offset:
-            query = query.offset(offset)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        return [_stored_claim(row) for row in rows]
+        return query
 
     def _matching_names(self, about: str) -> list[str]:
         """The folded names in `claim_names` holding every word of `about`."""

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from dugout.records import CLAIM_TYPES, Article, InputProblem
+from dugout.ingest.fields import MAX_TEXT_CHARS
+from dugout.records import Article, InputProblem
 from dugout.store import Store
 from dugout.story import brief
 
@@ -17,28 +17,25 @@ from . import queries
 from .app import get_store
 from .ingest import BadInput, ReportIn, claim_out, from_json, from_plain, store_reports
 from .marks import evidence_spans
+from .params import ClaimType, IsoDay, Limit, Offset, error
 from .security import check_write
 from .stories import story_view, track_record
 from .templates import q, with_query
 
-router = APIRouter(prefix="/api")
+router = APIRouter(
+    prefix="/api",
+    responses={
+        422: error("Invalid parameters: the message names each one and what is wrong"),
+        503: error("The database is unavailable"),
+    },
+)
 
 StoreDep = Annotated[Store, Depends(get_store)]
-Limit = Annotated[int, Query(ge=1, le=500, description="Page size")]
-Offset = Annotated[int, Query(ge=0, description="How many to skip")]
 AsOf = Annotated[
-    str | None,
+    IsoDay | None,
     Query(description="Tell the story as it stood on this date (YYYY-MM-DD); default: the newest report"),
 ]
-
-
-def _date(value: str | None, name: str) -> str | None:
-    if value is None or value == "":
-        return None
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise HTTPException(422, f"{name}: {value!r} is not a date like 2024-11-06") from None
+NO_STORY = {404: error("No stored claims about this name (published by `as_of`, when given)")}
 
 
 def _page(request: Request, items: list[Any], limit: int, offset: int) -> dict[str, Any]:
@@ -86,10 +83,15 @@ def index(store: StoreDep) -> dict[str, Any]:
     responses={
         200: {"description": "Already stored (same id or same text): the stored report, `duplicate: true`"},
         201: {"description": "Stored: its id and the claims found"},
-        401: {"description": "No or wrong bearer token"},
-        403: {"description": "The server has no DUGOUT_TOKEN: writes are disabled"},
-        413: {"description": "Body over the size limit"},
-        422: {"description": "Not a report (no text, bad date, unreachable URL, ...)"},
+        401: error("No or wrong bearer token"),
+        403: error("The server has no DUGOUT_TOKEN: writes are disabled"),
+        413: error("Body over the size limit (2 MB by default)"),
+        415: error("A content type other than application/json, text/plain or text/html"),
+        422: error(
+            "Not a report: no text, a field of the wrong type, a date that is no real date, "
+            f"text over {MAX_TEXT_CHARS:,} characters, an unreachable URL, ..."
+        ),
+        503: error("The database is unavailable, or this server cannot extract claims"),
     },
     openapi_extra={
         "parameters": [
@@ -98,7 +100,7 @@ def index(store: StoreDep) -> dict[str, Any]:
                 ("id", "text/plain bodies: the report's id"),
                 ("url", "text/plain bodies: where it was published"),
                 ("outlet", "text/plain bodies: the outlet"),
-                ("published", "text/plain bodies: publication date YYYY-MM-DD"),
+                ("published", "text/plain bodies: publication date (YYYY-MM-DD, ISO datetime, RFC 822)"),
                 ("title", "text/plain bodies: the title"),
             )
         ],
@@ -150,7 +152,9 @@ def list_articles(request: Request, store: StoreDep, limit: Limit = 50, offset: 
 
 
 @router.get(
-    "/articles/{doc:path}", summary="One report: its text, its claims, and where each claim's evidence is"
+    "/articles/{doc:path}",
+    summary="One report: its text, its claims, and where each claim's evidence is",
+    responses={404: error("No stored report with this id")},
 )
 def get_article(doc: str, store: StoreDep) -> dict[str, Any]:
     article = store.article(doc)
@@ -175,17 +179,13 @@ def list_claims(
     request: Request,
     store: StoreDep,
     about: Annotated[str | None, Query(description="A person or club: every word of it in the name")] = None,
-    type: Annotated[str | None, Query(description="One of the nine claim types")] = None,
+    type: Annotated[ClaimType | None, Query(description="One of the nine claim types")] = None,
     outlet: Annotated[str | None, Query(description="The claim's outlet")] = None,
-    since: Annotated[str | None, Query(description="Reports published on or after (YYYY-MM-DD)")] = None,
+    since: Annotated[IsoDay | None, Query(description="Reports published on or after (YYYY-MM-DD)")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    if type and type not in CLAIM_TYPES:
-        raise HTTPException(422, f"type: {type!r} is not a claim type; one of {', '.join(CLAIM_TYPES)}")
-    rows = store.claims(
-        about=about, type=type, outlet=outlet, since=_date(since, "since"), limit=limit + 1, offset=offset
-    )
+    rows = store.claims(about=about, type=type, outlet=outlet, since=since, limit=limit + 1, offset=offset)
     items = [
         claim_out(r)
         | {"published": r.published, "title": r.title, "links": {"evidence": _evidence(r.claim.doc, r.id)}}
@@ -199,7 +199,12 @@ def _evidence(doc: str, claim_id: int | None) -> str:
 
 
 @router.get(
-    "/entities/{entity_id:path}", summary="One person or club by id (or name): names, reports, claims"
+    "/entities/{entity_id:path}",
+    summary="One person or club by id (or name): names, reports, claims",
+    responses={
+        404: error("No stored entity with this id or name"),
+        409: error("The name stands for several entities: the message lists their ids"),
+    },
 )
 def get_entity(
     entity_id: str, request: Request, store: StoreDep, limit: Limit = 100, offset: Offset = 0
@@ -246,14 +251,18 @@ def search(
 
 
 def _story(request: Request, store: Store, name: str, as_of: str | None):
-    view = story_view(store, request.app.state.cache, name, _date(as_of, "as_of"))
+    view = story_view(store, request.app.state.cache, name, as_of)
     if view is None:
         when = f" published by {as_of}" if as_of else ""
         raise HTTPException(404, f"no stored claims about {name!r}{when}")
     return view
 
 
-@router.get("/stories/{name:path}/timeline", summary="Dated events about a person or club, oldest first")
+@router.get(
+    "/stories/{name:path}/timeline",
+    summary="Dated events about a person or club, oldest first",
+    responses=NO_STORY,
+)
 def story_timeline(name: str, request: Request, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
     view = _story(request, store, name, as_of)
     return {
@@ -265,7 +274,11 @@ def story_timeline(name: str, request: Request, store: StoreDep, as_of: AsOf = N
     }
 
 
-@router.get("/stories/{name:path}/brief", summary="A plain-English briefing, every sentence cited")
+@router.get(
+    "/stories/{name:path}/brief",
+    summary="A plain-English briefing, every sentence cited",
+    responses=NO_STORY,
+)
 def story_brief(name: str, request: Request, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
     view = _story(request, store, name, as_of)
     return {
@@ -278,6 +291,7 @@ def story_brief(name: str, request: Request, store: StoreDep, as_of: AsOf = None
 @router.get(
     "/stories/{name:path}",
     summary="Where a story stands: state, job status with confidence, contradictions, candidates, transfers",
+    responses=NO_STORY,
 )
 def story(name: str, request: Request, store: StoreDep, as_of: AsOf = None) -> dict[str, Any]:
     return _story(request, store, name, as_of).story.to_dict()
@@ -290,7 +304,7 @@ def outlets(
     as_of: AsOf = None,
     outcomes: Annotated[bool, Query(description="Also list the settled claims behind the ranking")] = False,
 ) -> dict[str, Any]:
-    records, settled = track_record(store, request.app.state.cache, _date(as_of, "as_of"))
+    records, settled = track_record(store, request.app.state.cache, as_of)
     reports = {o["outlet"]: o for o in queries.outlets(store)}
     out: dict[str, Any] = {
         "ranked": [r.to_dict() for r in sorted(records, key=lambda r: (-r.score, r.outlet))],

@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.routing import Match, Mount
 
 from dugout.store import Store, StoreError
 
@@ -84,8 +85,36 @@ def _validation_message(errors: list[dict[str, Any]]) -> str:
     parts = []
     for e in errors:
         where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "path", "body"))
-        parts.append(f"{where}: {e.get('msg', 'invalid')}" if where else str(e.get("msg", "invalid")))
+        msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{where}: {msg}" if where else msg)
     return "invalid request: " + "; ".join(parts)
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at this path: a path may have one route per method, and
+    routers nest, so each method is tried against the routes as the router would match it."""
+    methods = {"OPTIONS"}
+    for route in request.app.router.routes:
+        if isinstance(route, Mount):  # static files
+            if route.matches(request.scope)[0] is not Match.NONE:
+                methods |= {"GET", "HEAD"}
+            continue
+        for method in METHODS:
+            if route.matches({**request.scope, "method": method})[0] is Match.FULL:
+                methods.add(method)
+    return sorted(methods)
+
+
+def wrong_method(request: Request, exc: StarletteHTTPException) -> Response:
+    """405 for a method no route of the path answers, with `Allow` listing all of theirs (Starlette
+    names only the first route's); OPTIONS is answered with that list and 204."""
+    allow = ", ".join(allowed_methods(request))
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers={"Allow": allow})
+    return _error(request, 405, str(exc.detail), {"Allow": allow})
 
 
 def create_app(
@@ -139,6 +168,8 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 405:
+            return wrong_method(request, exc)
         return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)

@@ -21,10 +21,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from dugout.ingest.dates import BadDate
+from dugout.ingest.fields import MAX_TEXT_CHARS, published_of, within_limit
 from dugout.ingest.readers import (
     ReadOptions,
     article_from_record,
-    normalize_published,
     read_html_bytes,
     read_url,
     url_id,
@@ -52,18 +53,36 @@ class ReportIn(BaseModel):
                     "title": "Carlo Ancelotti to meet Real Madrid president, expected to stay - sources",
                     "text": "Real Madrid president Florentino Perez will meet with Carlo Ancelotti ...",
                 },
-                {"url": "https://www.example.com/football/ancelotti-to-stay"},
-            ]
+                {
+                    "url": "https://www.example.com/football/ancelotti-to-stay",
+                    "html": "<html><body><article><p>Carlo Ancelotti is expected to stay ...</p>"
+                    "</article></body></html>",
+                },
+            ],
+            # what the code below asks, said in the schema: text, html or url; not text and html
+            "anyOf": [{"required": ["text"]}, {"required": ["html"]}, {"required": ["url"]}],
+            "not": {"required": ["text", "html"]},
         },
     )
 
     id: str | None = Field(None, max_length=255, description="The report's id; default: a hash of its text")
     url: str | None = Field(None, max_length=4000, description="Where it was published (fetched when alone)")
     outlet: str | None = Field(None, max_length=255)
-    published: str | None = Field(None, max_length=64, description="Publication date, YYYY-MM-DD")
+    published: str | None = Field(
+        None,
+        max_length=64,
+        description="Publication date: YYYY-MM-DD, an ISO datetime, or an RSS (RFC 822) date",
+    )
     title: str | None = Field(None, max_length=2000)
-    text: str | None = Field(None, description="The report's plain text")
-    html: str | None = Field(None, description="The report's web page, instead of text")
+    text: str | None = Field(
+        None,
+        max_length=MAX_TEXT_CHARS,
+        description=f"The report's plain text, at most {MAX_TEXT_CHARS:,} characters",
+        json_schema_extra={"pattern": r"\S"},
+    )
+    html: str | None = Field(
+        None, description="The report's web page, instead of text", json_schema_extra={"pattern": r"\S"}
+    )
 
 
 class BadInput(Exception):
@@ -79,16 +98,18 @@ def _default_id(text: str) -> str:
 
 
 def _published(value: str | None) -> str | None:
-    if value is None or not value.strip():
-        return None
-    found = normalize_published(value)
-    if found is None:
-        raise BadInput(f"published: {value!r} is not a date like 2024-11-06")
-    return found
+    try:
+        return published_of(value)
+    except BadDate as e:
+        raise BadInput(f"published: {e}") from None
 
 
 def from_json(body: bytes, allow_private: bool, fetcher: Callable[..., object] | None = None) -> list[Item]:
-    """Articles from a JSON body (record, page or URL)."""
+    """Articles from a JSON body (record, page or URL); one whose text is over the cap is a problem."""
+    return list(within_limit(_from_json(body, allow_private, fetcher)))
+
+
+def _from_json(body: bytes, allow_private: bool, fetcher: Callable[..., object] | None) -> list[Item]:
     try:
         data = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
@@ -132,6 +153,10 @@ def from_json(body: bytes, allow_private: bool, fetcher: Callable[..., object] |
 
 def from_plain(body: bytes, params: dict[str, str], html: bool) -> list[Item]:
     """An article from a text/plain (or text/html) body, its metadata in query parameters."""
+    return list(within_limit(_from_plain(body, params, html)))
+
+
+def _from_plain(body: bytes, params: dict[str, str], html: bool) -> list[Item]:
     unknown = set(params) - {"id", "url", "outlet", "published", "title"}
     if unknown:
         raise BadInput(f"unknown query parameter(s): {', '.join(sorted(unknown))}")

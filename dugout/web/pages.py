@@ -6,13 +6,15 @@ nothing and need no CSRF token; writes go to the token-protected API.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from dugout.ingest.dates import BadDate, parse_day
 from dugout.store import Store
+from dugout.store.dates import start_of
 from dugout.story import brief
 from dugout.story.conflicts import contradictions
 from dugout.story.dedup import assign_voices
@@ -21,6 +23,7 @@ from dugout.story.load import to_story_claims
 from . import queries
 from .app import get_store
 from .marks import evidence_spans, segments
+from .params import MAX_OFFSET, Offset
 from .stories import fingerprint, memoized, story_view, track_record
 from .svg import swatch, timeline_chart
 from .templates import evidence_url, render, story_url, with_query
@@ -38,12 +41,13 @@ def _page(request: Request, template: str, **context: Any) -> HTMLResponse:
 
 
 def _as_of(value: str | None) -> str | None:
+    """The "as of" form's day; empty when the form was sent without one."""
     if not value:
         return None
     try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise HTTPException(400, f"as_of: {value!r} is not a date like 2024-11-06") from None
+        return parse_day(value)
+    except BadDate as e:
+        raise HTTPException(400, f"as_of: {e}") from None
 
 
 def recent_contradictions(store: Store, stories: list[dict[str, Any]], limit: int = 6) -> list[Any]:
@@ -57,7 +61,7 @@ def recent_contradictions(store: Store, stories: list[dict[str, Any]], limit: in
     since = None
     if dates:
         oldest = queries.oldest_recent_date(store)
-        start = date.fromisoformat(oldest) if oldest else None
+        start = start_of(oldest)  # None for a date no day can be (stored before dates were checked)
         since = (start - timedelta(days=WINDOW_DAYS)).isoformat() if start else None
     found: dict[tuple, Any] = {}
     for s in stories:
@@ -112,7 +116,7 @@ def story(
     request: Request,
     store: StoreDep,
     as_of: Annotated[str | None, Query(max_length=10)] = None,
-    older: Annotated[int, Query(ge=0)] = 0,
+    older: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> HTMLResponse:
     as_of = _as_of(as_of)
     view = story_view(store, request.app.state.cache, name, as_of)
@@ -153,7 +157,7 @@ def story(
 
 
 @router.get("/reports")
-def reports(request: Request, store: StoreDep, offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+def reports(request: Request, store: StoreDep, offset: Offset = 0) -> HTMLResponse:
     rows = queries.recent_reports(store, PAGE + 1, offset)
     nxt = with_query("/reports", offset=offset + PAGE) if len(rows) > PAGE else None
     prev = with_query("/reports", offset=max(0, offset - PAGE)) if offset else None
@@ -197,9 +201,7 @@ def outlets(request: Request, store: StoreDep) -> HTMLResponse:
 
 
 @router.get("/outlets/{name:path}")
-def outlet(
-    name: str, request: Request, store: StoreDep, offset: Annotated[int, Query(ge=0)] = 0
-) -> HTMLResponse:
+def outlet(name: str, request: Request, store: StoreDep, offset: Offset = 0) -> HTMLResponse:
     claims = store.claims(outlet=name, limit=PAGE + 1, offset=offset)
     n_reports = queries.outlet_reports(store, name)
     records, settled = track_record(store, request.app.state.cache)
