@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dugout.ingest.clean import content_blocks, parse_loose_date, published_hint
+from dugout.kb.outlets import report_outlet
 from dugout.records import Article, InputProblem
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -109,7 +110,7 @@ def article_from_record(record: object, where: str, options: ReadOptions) -> Ite
         text=text,
         title=record.get("title") or None,
         url=record.get("url") or None,
-        outlet=record.get("outlet") or options.outlet,
+        outlet=report_outlet(record.get("outlet") or options.outlet, record.get("url")),
         published=published,
         author=record.get("author") or None,
         source=where,
