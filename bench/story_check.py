@@ -21,8 +21,8 @@ Figures printed:
    the story is asked as of D (`story_of(store, name, as_of=D)`), so later reports that
    the gold of D could not know (a sacking a week on) do not count against it. Coaches
    whose gold claims are all undated are left out: there is no date to judge them at. The
-   story agrees when its first current (or interim) coaching post names that club by the
-   scorer's name rule.
+   story agrees when its current (or interim) coaching post names that club by the
+   scorer's name rule, or by another name the knowledge base gives the same club.
 2. Claims without an outlet among the claims of reports that carry a URL (target 0), in
    each store.
 3. Candidates for a job who are players in the knowledge base (a person of people.csv with
@@ -103,11 +103,21 @@ def gold_current_clubs(sets: tuple[str, ...] = SETS) -> dict[str, tuple[str, str
 
 
 def current_post(story) -> str | None:
-    """The club of the story's first current (or interim) head-coach post, if it gives one."""
+    """The club of the story's current (or interim) head-coach post, if it gives one."""
     for line in story.roles if story else []:
-        if line.value in ("current", "interim") and line.claims and line.claims[0].claim.type == "coach_of":
-            return line.claims[0].claim.object
+        if line.section == "role" and line.value in ("current", "interim") and "coach" in line.text:
+            return line.party
     return None
+
+
+def same_club(a: str, b: str) -> bool:
+    """The scorer's name rule, or one club of the knowledge base under two of its names
+    ("Cologne" and "1. FC Koln")."""
+    if names_match(a, b):
+        return True
+    kb = load_kb()
+    ta, tb = kb.team_id(a), kb.team_id(b)
+    return ta is not None and ta == tb
 
 
 def role_agreement(store: Store, show: bool) -> None:
@@ -116,7 +126,7 @@ def role_agreement(store: Store, show: bool) -> None:
     misses = []
     for coach, (day, club) in sorted(gold.items()):
         got = current_post(story_of(store, coach, as_of=day))
-        if got is not None and names_match(got, club):
+        if got is not None and same_club(got, club):
             agree += 1
         else:
             misses.append(f"  {coach} as of {day}: gold {club}, story {got}")

@@ -70,22 +70,16 @@ def story_input(store: Any, name: str, as_of: str | None = None, track: dict[str
 
 
 def related_job_claims(store: Any, inp: Any) -> list[StoryClaim]:
-    """For a coach, the claims about his club's job (candidates), which name the club, not him."""
+    """For a coach, the claims about his club's job now (candidates), which name the club, not him."""
     from .dedup import assign_voices
     from .load import load_claims
+    from .posts import person_standing
 
     related: list[StoryClaim] = []
     if kind_of(inp.name, inp.claims) != "person":
         return related
-    clubs = {
-        c.claim.object
-        for c in inp.claims
-        if c.claim.type == "coach_of"
-        and c.claim.value in ("current", "interim")
-        and c.claim.object
-        and c.claim.subject == inp.name
-    }
-    for club in sorted(clubs):
+    now = person_standing(inp.claims, inp.name, inp.as_of).now
+    for club in [now.name] if now is not None else []:
         more, clusters = load_claims(store, club, inp.as_of, type="candidate_for")
         assign_voices(more, {}, {**inp.clusters, **clusters})
         related += more

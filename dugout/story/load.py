@@ -48,6 +48,13 @@ class StoryClaim:
         return bool(self.claim.when)
 
     @property
+    def history(self) -> bool:
+        """True when the claim's clause places it in the past (a career note): see `history.py`."""
+        from .history import is_history
+
+        return is_history(self.claim, start_of(self.published))
+
+    @property
     def date(self) -> str | None:
         """When it happened or will happen, as precise as known: `when`, else the report's date."""
         return self.claim.when or self.published

@@ -1,0 +1,235 @@
+"""Posts: where a person coaches now and which posts are past; who coaches a club now.
+
+The answer "now" comes from `standing.weigh` (the weight of dated evidence); this
+module turns it into the story's lines: the post now first, then posts other reports
+gave that the evidence did not back ("outweighed"), past posts (ended by a sacking, a
+resignation, "former", or recalled in a history note), incoming posts, and the other
+roles people hold (president, sporting director ...).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from dugout.kb.names import fold, names_match
+
+from .lines import Line, order_key
+from .load import StoryClaim
+from .phrases import phrase
+from .standing import Option, Standing, options_of, weigh
+
+COACH_WORDS = {"current": "head coach", "interim": "interim coach", "incoming": "incoming coach"}
+
+
+def _subject_is(c: StoryClaim, name: str | None) -> bool:
+    return name is not None and names_match(c.claim.subject, name)
+
+
+def _object_is(c: StoryClaim, name: str | None) -> bool:
+    return name is not None and names_match(c.claim.object, name)
+
+
+def _group(claims: list[StoryClaim], key) -> dict[Any, list[StoryClaim]]:
+    groups: dict[Any, list[StoryClaim]] = defaultdict(list)
+    for c in claims:
+        groups[key(c)].append(c)
+    return groups
+
+
+def person_standing(claims: list[StoryClaim], person: str, as_of: str | None) -> Standing:
+    """Which club the person coaches now, from his `coach_of` and `job_status` claims."""
+    mine = [c for c in claims if _subject_is(c, person) and c.claim.type in ("coach_of", "job_status")]
+    return weigh(
+        options_of(mine, lambda c: fold(c.claim.object), lambda c: c.claim.object or "").values(), as_of
+    )
+
+
+def club_standing(claims: list[StoryClaim], club: str, as_of: str | None) -> Standing:
+    """Who coaches the club now, from the `coach_of` and `job_status` claims naming it."""
+    theirs = [c for c in claims if _object_is(c, club) and c.claim.type in ("coach_of", "job_status")]
+    return weigh(
+        options_of(theirs, lambda c: fold(c.claim.subject), lambda c: c.claim.subject).values(), as_of
+    )
+
+
+def _end_note(option: Option) -> str:
+    end = option.ended_by()
+    if end is None or end.claim.type != "job_status":
+        return ""
+    return f"{end.claim.value} ({end.outlet or 'unknown outlet'}, {end.published or 'undated'})"
+
+
+def _evidence(option: Option) -> list[StoryClaim]:
+    return sorted(option.support + option.ends + option.undated, key=order_key)
+
+
+def _outweighed_note(option: Option, now: Option | None) -> str:
+    n = len({c.doc for c in option.support})
+    reports = f"{n} report{'s' if n != 1 else ''}"
+    if now is None:
+        return f"{reports}; not borne out by other reports"
+    return f"{reports}; outweighed by {len(now.voices)} outlet(s) reporting {now.name}"
+
+
+def coaching_posts(
+    claims: list[StoryClaim], person: str, as_of: str | None, standing: Standing | None = None
+) -> list[Line]:
+    """The person's coaching post now first, then outweighed, past and incoming posts, then roles."""
+    standing = standing or person_standing(claims, person, as_of)
+    lines: list[Line] = []
+    now = standing.now
+    if now is not None:
+        word = COACH_WORDS[standing.value]
+        lines.append(
+            Line(
+                "role",
+                f"{word} of {now.name}",
+                sorted(now.support, key=order_key),
+                standing.value,
+                party=now.name,
+            )
+        )
+    for o in standing.outweighed:
+        note = _outweighed_note(o, now)
+        lines.append(
+            Line(
+                "role",
+                f"head coach of {o.name}",
+                sorted(o.support, key=order_key),
+                "outweighed",
+                note,
+                o.name,
+            )
+        )
+    past = {o.key: o for o in standing.ended}
+    for o in past.values():
+        lines.append(Line("role", f"former coach of {o.name}", _evidence(o), "former", _end_note(o), o.name))
+    shown = {o.key for o in ([now] if now else []) + standing.outweighed} | set(past)
+    lines += _history_posts(claims, person, shown)
+    lines += _incoming(claims, person, shown)
+    lines += _roles(claims, person)
+    return lines
+
+
+def _history_posts(claims: list[StoryClaim], person: str, shown: set[str]) -> list[Line]:
+    """Past posts that only history notes (or "former") mention: "former coach of X"."""
+    notes = [
+        c
+        for c in claims
+        if _subject_is(c, person)
+        and c.claim.type == "coach_of"
+        and c.claim.polarity == "affirmed"
+        and (c.history or c.claim.value == "former")
+        and fold(c.claim.object) not in shown
+    ]
+    out = []
+    for key, group in _group(notes, lambda c: fold(c.claim.object)).items():
+        if key:
+            out.append(
+                Line(
+                    "role", f"former coach of {group[0].claim.object}", sorted(group, key=order_key), "former"
+                )
+            )
+    return out
+
+
+def _incoming(claims: list[StoryClaim], person: str, shown: set[str]) -> list[Line]:
+    """Clubs he is set to take over, when no report has him there yet."""
+    coming = [
+        c
+        for c in claims
+        if _subject_is(c, person)
+        and c.claim.type == "coach_of"
+        and c.claim.value == "incoming"
+        and c.claim.polarity == "affirmed"
+        and fold(c.claim.object) not in shown
+    ]
+    return [
+        Line(
+            "role",
+            f"incoming coach of {group[0].claim.object}",
+            sorted(group, key=order_key),
+            "incoming",
+            party=group[0].claim.object,
+        )
+        for key, group in _group(coming, lambda c: fold(c.claim.object)).items()
+        if key
+    ]
+
+
+def _roles(claims: list[StoryClaim], person: str) -> list[Line]:
+    """Other posts (president, sporting director ...) as the newest dated report on each states them."""
+    mine = [c for c in claims if _subject_is(c, person) and c.claim.type == "holds_role" and not c.history]
+    lines = []
+    for _k, group in _group(mine, lambda c: (fold(c.claim.object), c.claim.value)).items():
+        newest = max(group, key=order_key)
+        if newest.claim.polarity != "affirmed":
+            continue
+        same = [c for c in group if c.claim.polarity == "affirmed"]
+        text = phrase(newest.claim, qualify=False).split(" is ", 1)[-1]
+        lines.append(
+            Line("role", text, sorted(same, key=order_key), newest.claim.value, party=newest.claim.object)
+        )
+    return sorted(lines, key=lambda ln: ln.text)
+
+
+def club_staff(
+    claims: list[StoryClaim], club: str, as_of: str | None, standing: Standing | None = None
+) -> list[Line]:
+    """Who coaches the club now (then outweighed and former coaches), and who runs it."""
+    standing = standing or club_standing(claims, club, as_of)
+    lines: list[Line] = []
+    now = standing.now
+    if now is not None:
+        word = COACH_WORDS[standing.value]
+        support = sorted(now.support, key=order_key)
+        lines.append(Line("staff", f"{word}: {now.name}", support, standing.value, party=now.name))
+    for o in standing.outweighed:
+        note = (
+            f"also reported as head coach; {now.name} is better sourced" if now else _outweighed_note(o, None)
+        )
+        lines.append(
+            Line(
+                "staff", f"head coach: {o.name}", sorted(o.support, key=order_key), "outweighed", note, o.name
+            )
+        )
+    for o in standing.ended:
+        lines.append(Line("staff", f"former coach: {o.name}", _evidence(o), "former", _end_note(o), o.name))
+    lines += _club_roles(claims, club)
+    return lines
+
+
+def _club_roles(claims: list[StoryClaim], club: str) -> list[Line]:
+    """The club's officials (president, sporting director ...), per the newest dated report on each."""
+    staff = [c for c in claims if _object_is(c, club) and c.claim.type == "holds_role" and not c.history]
+    lines = []
+    for _k, group in _group(staff, lambda c: (fold(c.claim.subject), c.claim.value)).items():
+        newest = max(group, key=order_key)
+        if newest.claim.polarity != "affirmed":
+            continue
+        label = (
+            phrase(newest.claim, qualify=False).split(" is ", 1)[-1].replace(f" of {newest.claim.object}", "")
+        )
+        same = [c for c in group if c.claim.polarity == "affirmed"]
+        lines.append(
+            Line(
+                "staff",
+                f"{label}: {newest.claim.subject}",
+                sorted(same, key=order_key),
+                newest.claim.value,
+                party=newest.claim.subject,
+            )
+        )
+    return sorted(lines, key=lambda ln: ln.text)
+
+
+def current_club(standing: Standing) -> str | None:
+    """The club of a person's post now, if the evidence gives one."""
+    return standing.now.name if standing.now is not None else None
+
+
+def last_ended(standing: Standing) -> Option | None:
+    """The option whose end is newest: where a coach without a post now was last."""
+    ended = [o for o in standing.ended if o.ended_by() is not None]
+    return max(ended, key=lambda o: order_key(o.ended_by()), default=None)  # type: ignore[arg-type]
