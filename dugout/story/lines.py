@@ -9,15 +9,37 @@ outlets, then everything else.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from dugout.kb.names import names_match
 
 from .confidence import HALF_LIFE_DAYS, MODALITY
 from .load import StoryClaim
 
 SHOWN = 3
 """Citations a line shows before "and N more"."""
+
+
+def subject_is(c: StoryClaim, name: str | None) -> bool:
+    """Whether the claim's subject is `name` by the evaluation's name rule."""
+    return name is not None and names_match(c.claim.subject, name)
+
+
+def object_is(c: StoryClaim, name: str | None) -> bool:
+    """Whether the claim's object is `name` by the evaluation's name rule."""
+    return name is not None and names_match(c.claim.object, name)
+
+
+def group_by(claims: list[StoryClaim], key: Callable[[StoryClaim], Any]) -> dict[Any, list[StoryClaim]]:
+    """Claims grouped by `key`, in their order."""
+    groups: dict[Any, list[StoryClaim]] = defaultdict(list)
+    for c in claims:
+        groups[key(c)].append(c)
+    return groups
 
 
 def order_key(c: StoryClaim) -> tuple:

@@ -9,12 +9,9 @@ roles people hold (president, sporting director ...).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Any
+from dugout.kb.names import fold
 
-from dugout.kb.names import fold, names_match
-
-from .lines import Line, order_key
+from .lines import Line, group_by, object_is, order_key, subject_is
 from .load import StoryClaim
 from .phrases import phrase
 from .standing import Option, Standing, options_of, weigh
@@ -22,35 +19,45 @@ from .standing import Option, Standing, options_of, weigh
 COACH_WORDS = {"current": "head coach", "interim": "interim coach", "incoming": "incoming coach"}
 
 
-def _subject_is(c: StoryClaim, name: str | None) -> bool:
-    return name is not None and names_match(c.claim.subject, name)
+_subject_is, _object_is, _group = subject_is, object_is, group_by
 
 
-def _object_is(c: StoryClaim, name: str | None) -> bool:
-    return name is not None and names_match(c.claim.object, name)
+def _known_posts(person: str | None, club: str | None, as_of: str | None) -> set[tuple[str, str]]:
+    """(person, club) coaching posts the knowledge base has active on `as_of` (folded names)."""
+    from .dedup import _kb
 
-
-def _group(claims: list[StoryClaim], key) -> dict[Any, list[StoryClaim]]:
-    groups: dict[Any, list[StoryClaim]] = defaultdict(list)
-    for c in claims:
-        groups[key(c)].append(c)
-    return groups
+    kb = _kb()
+    if kb is None:
+        return set()
+    day = as_of[:7] if as_of else None
+    if person is not None:
+        roles = [r for e in kb.lookup(person) if e.kind == "person" for r in kb.roles_of.get(e.id, [])]
+    else:
+        team = kb.team_id(club or "")
+        roles = list(kb.roles_at.get(team, [])) if team else []
+    found = set()
+    for r in roles:
+        if r.role in ("head_coach", "interim_coach") and r.active_on(day):
+            who, where = kb.get(r.person), kb.get(r.organisation)
+            found.add((fold(who.name if who else r.person), fold(where.name if where else r.organisation)))
+    return found
 
 
 def person_standing(claims: list[StoryClaim], person: str, as_of: str | None) -> Standing:
-    """Which club the person coaches now, from his `coach_of` and `job_status` claims."""
+    """Which club the person coaches now, from his `coach_of` and `job_status` claims (the
+    knowledge base's posts on the day break ties between same-day reports)."""
     mine = [c for c in claims if _subject_is(c, person) and c.claim.type in ("coach_of", "job_status")]
-    return weigh(
-        options_of(mine, lambda c: fold(c.claim.object), lambda c: c.claim.object or "").values(), as_of
-    )
+    options = options_of(mine, lambda c: fold(c.claim.object), lambda c: c.claim.object or "")
+    known = {club for _p, club in _known_posts(person, None, as_of)}
+    return weigh(options.values(), as_of, lambda o: o.key in known)
 
 
 def club_standing(claims: list[StoryClaim], club: str, as_of: str | None) -> Standing:
     """Who coaches the club now, from the `coach_of` and `job_status` claims naming it."""
     theirs = [c for c in claims if _object_is(c, club) and c.claim.type in ("coach_of", "job_status")]
-    return weigh(
-        options_of(theirs, lambda c: fold(c.claim.subject), lambda c: c.claim.subject).values(), as_of
-    )
+    options = options_of(theirs, lambda c: fold(c.claim.subject), lambda c: c.claim.subject)
+    known = {who for who, _c in _known_posts(None, club, as_of)}
+    return weigh(options.values(), as_of, lambda o: o.key in known)
 
 
 def _end_note(option: Option) -> str:
@@ -160,17 +167,34 @@ def _incoming(claims: list[StoryClaim], person: str, shown: set[str]) -> list[Li
 
 def _roles(claims: list[StoryClaim], person: str) -> list[Line]:
     """Other posts (president, sporting director ...) as the newest dated report on each states them."""
-    mine = [c for c in claims if _subject_is(c, person) and c.claim.type == "holds_role" and not c.history]
+    return _held_roles(claims, person, "role")
+
+
+def _held_roles(claims: list[StoryClaim], name: str, section: str) -> list[Line]:
+    """`holds_role` lines of a person ("president of Real Madrid") or of a club ("president: X"),
+    each as the newest report on it states it; history notes and denials hold nothing."""
+    of_person = section == "role"
+    mine = [
+        c
+        for c in claims
+        if c.claim.type == "holds_role"
+        and not c.history
+        and (subject_is(c, name) if of_person else object_is(c, name))
+    ]
     lines = []
-    for _k, group in _group(mine, lambda c: (fold(c.claim.object), c.claim.value)).items():
+    for _k, group in group_by(
+        mine, lambda c: (fold(c.claim.object), fold(c.claim.subject), c.claim.value)
+    ).items():
         newest = max(group, key=order_key)
         if newest.claim.polarity != "affirmed":
             continue
-        same = [c for c in group if c.claim.polarity == "affirmed"]
-        text = phrase(newest.claim, qualify=False).split(" is ", 1)[-1]
-        lines.append(
-            Line("role", text, sorted(same, key=order_key), newest.claim.value, party=newest.claim.object)
-        )
+        same = sorted((c for c in group if c.claim.polarity == "affirmed"), key=order_key)
+        role = phrase(newest.claim, qualify=False).split(" is ", 1)[-1]
+        if of_person:
+            lines.append(Line(section, role, same, newest.claim.value, party=newest.claim.object))
+        else:
+            label, who = role.replace(f" of {newest.claim.object}", ""), newest.claim.subject
+            lines.append(Line(section, f"{label}: {who}", same, newest.claim.value, party=who))
     return sorted(lines, key=lambda ln: ln.text)
 
 
@@ -196,32 +220,8 @@ def club_staff(
         )
     for o in standing.ended:
         lines.append(Line("staff", f"former coach: {o.name}", _evidence(o), "former", _end_note(o), o.name))
-    lines += _club_roles(claims, club)
+    lines += _held_roles(claims, club, "staff")
     return lines
-
-
-def _club_roles(claims: list[StoryClaim], club: str) -> list[Line]:
-    """The club's officials (president, sporting director ...), per the newest dated report on each."""
-    staff = [c for c in claims if _object_is(c, club) and c.claim.type == "holds_role" and not c.history]
-    lines = []
-    for _k, group in _group(staff, lambda c: (fold(c.claim.subject), c.claim.value)).items():
-        newest = max(group, key=order_key)
-        if newest.claim.polarity != "affirmed":
-            continue
-        label = (
-            phrase(newest.claim, qualify=False).split(" is ", 1)[-1].replace(f" of {newest.claim.object}", "")
-        )
-        same = [c for c in group if c.claim.polarity == "affirmed"]
-        lines.append(
-            Line(
-                "staff",
-                f"{label}: {newest.claim.subject}",
-                sorted(same, key=order_key),
-                newest.claim.value,
-                party=newest.claim.subject,
-            )
-        )
-    return sorted(lines, key=lambda ln: ln.text)
 
 
 def current_club(standing: Standing) -> str | None:

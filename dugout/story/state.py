@@ -8,7 +8,6 @@ older and conflicting reports kept beside it rather than dropped.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +16,7 @@ from dugout.kb.names import fold, names_match
 from .confidence import confidence, explain, strength
 from .conflicts import RISK, SAFE, TERMINAL, Change, Contradiction, Stale, changes, contradictions, stale
 from .dates import days_between
-from .lines import Line, cites, order_key
+from .lines import Line, cites, group_by, object_is, order_key, subject_is
 from .load import StoryClaim, StoryInput
 from .phrases import phrase
 from .posts import club_staff, club_standing, coaching_posts, current_club, last_ended, person_standing
@@ -157,19 +156,7 @@ def kind_of(name: str, claims: list[StoryClaim]) -> str:
     return "person" if person >= club else "club"
 
 
-def _subject_is(c: StoryClaim, name: str) -> bool:
-    return names_match(c.claim.subject, name)
-
-
-def _object_is(c: StoryClaim, name: str | None) -> bool:
-    return name is not None and names_match(c.claim.object, name)
-
-
-def _group(claims: list[StoryClaim], key) -> dict[Any, list[StoryClaim]]:
-    groups: dict[Any, list[StoryClaim]] = defaultdict(list)
-    for c in claims:
-        groups[key(c)].append(c)
-    return groups
+_subject_is, _object_is, _group = subject_is, object_is, group_by
 
 
 def job_statuses(
