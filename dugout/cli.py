@@ -329,9 +329,7 @@ def claims(
         raise typer.BadParameter(f"unknown type {type_!r}; one of {', '.join(CLAIM_TYPES)}")
     try:
         with Store.open(db) as store:
-            found = store.claims(
-                about=about, type=type_, outlet=outlet, since=check_date(since), limit=limit
-            )
+            found = store.claims(about=about, type=type_, outlet=outlet, since=check_date(since), limit=limit)
     except StoreError as e:
         _fail(str(e))
     rows = []

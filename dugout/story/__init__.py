@@ -33,6 +33,7 @@ __all__ = [
     "StoryInput",
     "brief",
     "build_story",
+    "complete_story",
     "kind_of",
     "load_all",
     "load_story",
@@ -56,7 +57,18 @@ def story_of(
     keeps one per state of the store); without it, it is computed from every stored claim.
     """
     inp = story_input(store, name, as_of, track)
-    return build_story(inp, related_job_claims(store, inp)) if inp is not None else None
+    return complete_story(store, inp) if inp is not None else None
+
+
+def complete_story(store: Any, inp: StoryInput) -> Story:
+    """The story of a loaded input: with the claims about the person's club job now, and what
+    the store knows of the people named for a job (so players and owners are not listed)."""
+    from .load import people_kinds
+
+    related = related_job_claims(store, inp)
+    named = {c.claim.subject for c in inp.claims + related if c.claim.type == "candidate_for"}
+    inp.people = people_kinds(store, named)
+    return build_story(inp, related)
 
 
 def story_input(store: Any, name: str, as_of: str | None = None, track: dict[str, Any] | None = None):

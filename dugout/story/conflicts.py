@@ -5,7 +5,9 @@
   one report; "joined X" and "joined Y" within 60 days; two contract end
   dates within 60 days; "held talks" and "no contact" within 14 days. It needs
   two voices or one report: one outlet changing its line between two reports
-  is a change.
+  is a change. And it needs two different statements: two claims read off one
+  sentence never contradict each other, and a history note (`history.py`) never
+  contradicts the present.
 - A change is a later report moving the state of a question (at risk, then
   sacked; contract to 2024, then to 2026; `secure`, then `secure` contested by
   `at_risk`): the story moved on, nobody was wrong.
@@ -106,6 +108,21 @@ def _same_parties(a: StoryClaim, b: StoryClaim) -> bool:
 
 def _two_sources(a: StoryClaim, b: StoryClaim) -> bool:
     return a.doc == b.doc or (a.voice or a.doc) != (b.voice or b.doc)
+
+
+def one_statement(a: StoryClaim, b: StoryClaim) -> bool:
+    """Two claims read off one sentence of one report: a sentence never contradicts itself (two
+    readings of it are the extraction's doubt, not two statements)."""
+    if a.doc != b.doc:
+        return False
+    ea, eb = (a.claim.evidence or "").strip(), (b.claim.evidence or "").strip()
+    return bool(ea and eb) and (ea in eb or eb in ea)
+
+
+def comparable(a: StoryClaim, b: StoryClaim) -> bool:
+    """Whether two claims are two statements about the same moment: not one sentence read twice,
+    and neither a history note (a career note never contradicts the present)."""
+    return not one_statement(a, b) and not a.history and not b.history
 
 
 def _ordered(a: StoryClaim, b: StoryClaim) -> tuple[StoryClaim, StoryClaim]:
@@ -224,7 +241,11 @@ def contradictions(claims: list[StoryClaim]) -> list[Contradiction]:
         groups[_clash_group(c)].append(c)
     for group in groups.values():
         for i, j in _candidate_pairs(group):
-            if _same_say(group[i], group[j]) or not _two_sources(group[i], group[j]):
+            if (
+                _same_say(group[i], group[j])
+                or not _two_sources(group[i], group[j])
+                or not comparable(group[i], group[j])
+            ):
                 continue
             a, b = _ordered(group[i], group[j])
             reason = _clash(a, b)

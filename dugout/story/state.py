@@ -16,6 +16,7 @@ from dugout.kb.names import fold, names_match
 from .confidence import confidence, explain, strength
 from .conflicts import RISK, SAFE, TERMINAL, Change, Contradiction, Stale, changes, contradictions, stale
 from .dates import days_between
+from .eligible import can_hold_job
 from .lines import Line, cites, group_by, object_is, order_key, subject_is
 from .load import StoryClaim, StoryInput
 from .phrases import phrase
@@ -258,9 +259,20 @@ def job_statuses(
     return out
 
 
-def candidates(claims: list[StoryClaim], club: str, holder: str | None = None) -> list[Candidate]:
-    """People named for the club's job, ranked by independent outlets, then recency, then stage."""
-    named = [c for c in claims if c.claim.type == "candidate_for" and _object_is(c, club)]
+def candidates(
+    claims: list[StoryClaim],
+    club: str,
+    holder: str | None = None,
+    people: dict[str, set[str]] | None = None,
+) -> list[Candidate]:
+    """People named for the club's job who can hold it (`eligible.py`: never players, owners,
+    places or fragments), ranked by independent outlets, then recency, then stage.
+
+    `people` maps a folded name to what the store's other claims make him (coach, player ...)."""
+    from .dedup import _kb
+
+    kb = _kb()
+    named = [c for c in claims if c.claim.type == "candidate_for" and _object_is(c, club) and not c.history]
     out = []
     for _k, group in _group(named, lambda c: fold(c.claim.subject)).items():
         person = group[0].claim.subject
@@ -268,7 +280,7 @@ def candidates(claims: list[StoryClaim], club: str, holder: str | None = None) -
             continue
         yes = [c for c in group if c.claim.polarity == "affirmed"]
         no = [c for c in group if c.claim.polarity == "negated"]
-        if not yes:
+        if not yes or not can_hold_job(person, yes, kb, people):
             continue
         stage = max((c.claim.value or "linked" for c in yes), key=lambda v: STAGES.get(v, 0))
         voices = sorted({c.voice or c.doc for c in yes})
@@ -419,7 +431,7 @@ def _person_state(
     where = club or (last.name if last else None)
     story.jobs = job_statuses(claims, name, inp.as_of, inp.track, {fold(where)}) if where else []
     if club is not None:
-        story.candidates = candidates(everything, club, holder=name)
+        story.candidates = candidates(everything, club, holder=name, people=inp.people)
     story.linked_elsewhere = [
         Line("linked", phrase(c.claim), [c], c.claim.value, note=c.date or "")
         for c in sorted(claims, key=_key)
@@ -436,7 +448,7 @@ def _club_state(story: Story, claims: list[StoryClaim], inp: StoryInput) -> None
     coach = standing.now.name if standing.now is not None else None
     if coach is not None:
         story.jobs = job_statuses(claims, coach, inp.as_of, inp.track, {fold(name)})
-    story.candidates = candidates(claims, name, holder=coach)
+    story.candidates = candidates(claims, name, holder=coach, people=inp.people)
     story.transfers_in, story.transfers_out = transfers(claims, name)
     story.needs = needs(claims, name)
     story.results = results(claims, name)
