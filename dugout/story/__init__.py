@@ -82,7 +82,8 @@ def story_input(store: Any, name: str, as_of: str | None = None, track: dict[str
 
 
 def related_job_claims(store: Any, inp: Any) -> list[StoryClaim]:
-    """For a coach, the claims about his club's job now (candidates), which name the club, not him."""
+    """For a coach, the claims about his club's job now, which name the club, not him: who else is
+    said to coach it (a club has one head coach) and the candidates for it."""
     from .dedup import assign_voices
     from .load import load_claims
     from .posts import person_standing
@@ -92,7 +93,8 @@ def related_job_claims(store: Any, inp: Any) -> list[StoryClaim]:
         return related
     now = person_standing(inp.claims, inp.name, inp.as_of).now
     for club in [now.name] if now is not None else []:
-        more, clusters = load_claims(store, club, inp.as_of, type="candidate_for")
+        more, clusters = load_claims(store, club, inp.as_of)
+        more = [c for c in more if c.claim.type in ("candidate_for", "coach_of", "job_status")]
         assign_voices(more, {}, {**inp.clusters, **clusters})
         related += more
     return related

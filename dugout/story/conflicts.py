@@ -144,7 +144,11 @@ def _same_say(a: StoryClaim, b: StoryClaim) -> bool:
 
 
 def _status_side(c: StoryClaim) -> str | None:
+    """Which side of "is his job safe?" a status is on; an appointment is news of an arrival, not
+    a word on security, so it takes no side (a new man can be under pressure within weeks)."""
     v = c.claim.value
+    if v == "appointed":
+        return None
     side = "safe" if v in SAFE else "risk" if v in RISK else "end" if v in TERMINAL else None
     if side and c.claim.polarity == "negated":
         side = {"safe": "risk", "risk": "safe"}.get(side)
@@ -190,7 +194,9 @@ def _clash(a: StoryClaim, b: StoryClaim) -> str | None:
         wa, wb = ca.when or "", cb.when or ""
         if wa and wb and not (wa.startswith(wb) or wb.startswith(wa)):
             return f"two contract end dates: {wa} and {wb}"
-    if t == "coach_of" and names_match(ca.subject, cb.subject) and gap <= STATUS_WINDOW:
+    if t == "coach_of" and names_match(ca.subject, cb.subject) and a.doc != b.doc and gap <= STATUS_WINDOW:
+        # one report naming a coach at two clubs is a misreading (a rival, a career note): two
+        # reports are needed, and which club is his now is for the weight of evidence to say
         if ca.value == cb.value == "current" and not names_match(ca.object, cb.object):
             if ca.polarity == cb.polarity == "affirmed":
                 return f"head coach of {ca.object} and of {cb.object} at once"

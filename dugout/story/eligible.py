@@ -64,6 +64,12 @@ _AFTER = {
     k: re.compile(rf"^\s*,\s*(?:an?\s+|the\s+)?(?:{_WORD}\s+){{0,3}}(?:{words})\b", re.IGNORECASE)
     for k, words in _KINDS
 }
+_SOURCE_VERB = re.compile(
+    r"^\s+(?:has\s+|have\s+)?(?:provided\s+(?:an?\s+)?(?:\w+\s+)?update|reported|reports|revealed|reveals|"
+    r"understands|tweeted|writes|wrote|broke\s+the\s+news)\b",
+    re.IGNORECASE,
+)
+"""After the name, what a journalist does: "David Ornstein has provided a significant update"."""
 _MATCHDAY = re.compile(
     r"\b(?:on\s+the\s+bench|starting\s+(?:xi|line-?up|eleven)|in\s+the\s+squad|substitutes?|"
     r"came\s+off\s+the\s+bench|scored|assists?)\b",
@@ -94,6 +100,8 @@ def context_kinds(name: str, evidence: str, kb: Any | None) -> set[str]:
         before, after = text[max(0, start - 60) : start], text[end : end + 80]
         kinds |= {k for k, pattern in _BEFORE.items() if pattern.search(before)}
         kinds |= {k for k, pattern in _AFTER.items() if pattern.match(after)}
+        if _SOURCE_VERB.match(after):
+            kinds.add("source")
         owner = _POSSESSOR.search(before)
         if owner and kb is not None:
             found = {e.kind for e in kb.lookup(owner.group(1))}

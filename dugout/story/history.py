@@ -62,6 +62,19 @@ _PERSON_AFTER = re.compile(
     re.IGNORECASE,
 )
 """After the person: "X, who left", "X previously", "X's permanent replacement"."""
+_END_BEFORE = re.compile(
+    r"\b(?:sacked|sacking|dismissed|fired|axed|ousted|parted\s+(?:company|ways)\s+with)"
+    r"\W+(?:(?!by\b|with\b|him\b|her\b)[\w'’.-]+\W+){0,3}$",
+    re.IGNORECASE,
+)
+_END_AFTER = re.compile(
+    r"^(?:['’]s?\s+(?:[\w-]+\s+){0,3}(?:reign|tenure|spell|time|stint|era)\b[^.]{0,80}?"
+    r"\b(?:came|comes|has\s+come)\s+to\s+an?\s+(?:\w+\s+)?end|"
+    r"\W{0,3}(?:who\s+)?(?:was|has\s+been|had\s+been)\s+(?:sacked|dismissed|fired|axed|relieved)|"
+    r"\s+(?:has\s+)?(?:stepped\s+down|resigned|quit)\b)",
+    re.IGNORECASE,
+)
+"""A post ending, next to the person: "sacked manager X", "X's reign ... came to an end", "X was sacked"."""
 _SENTENCE = re.compile(
     r"\b(?:back\s+in\s+(?:19|20)\d\d|as\s+far\s+back\s+as|at\s+the\s+time\b|the\s+then\b|"
     r"during\s+(?:his|her|their)\s+(?:time|spell|stint|tenure|reign|days|first|previous|earlier)\b|"
@@ -114,7 +127,7 @@ def _marked(
     for start, end in _mentions(text, name):
         if before is not None and before.search(text[max(0, start - 60) : start]):
             return True
-        if after is not None and after.match(text[end : end + 60]):
+        if after is not None and after.match(text[end : end + 120]):
             return True
     return False
 
@@ -145,3 +158,17 @@ def is_history(claim: Claim, report_day: date | None) -> bool:
     if when is not None and report_day is not None and (report_day - when).days >= 365:
         return True
     return _history(claim.type, claim.value, claim.subject, claim.object, claim.evidence or "", report_day)
+
+
+def ends_post(claim: Claim) -> bool:
+    """Whether a claim that puts someone in a post is read off a sentence that ends it ("Erik ten
+    Hag's reign as Manchester United manager came to an end", "United have sacked manager X"):
+    the post is over as of the report, whatever the claim's value says."""
+    if claim.type != "coach_of" or claim.value not in ("current", "interim"):
+        return False
+    return _ends(claim.subject, claim.evidence or "")
+
+
+@lru_cache(maxsize=65536)
+def _ends(subject: str, evidence: str) -> bool:
+    return _marked(_folded(evidence), subject, _END_BEFORE, _END_AFTER)

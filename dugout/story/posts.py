@@ -9,7 +9,7 @@ roles people hold (president, sporting director ...).
 
 from __future__ import annotations
 
-from dugout.kb.names import fold
+from dugout.kb.names import fold, names_match
 
 from .lines import Line, group_by, object_is, order_key, subject_is
 from .load import StoryClaim
@@ -43,13 +43,33 @@ def _known_posts(person: str | None, club: str | None, as_of: str | None) -> set
     return found
 
 
-def person_standing(claims: list[StoryClaim], person: str, as_of: str | None) -> Standing:
+def person_standing(
+    claims: list[StoryClaim], person: str, as_of: str | None, club_claims: list[StoryClaim] | None = None
+) -> Standing:
     """Which club the person coaches now, from his `coach_of` and `job_status` claims (the
-    knowledge base's posts on the day break ties between same-day reports)."""
+    knowledge base's posts on the day break ties between same-day reports).
+
+    With `club_claims` (the claims naming his club), a club has one head coach: when the weight
+    of evidence about the club gives someone else as its coach now, who arrived after him and
+    whom two voices report ("Klopp's Liverpool" in a retrospective, while reports have had Slot
+    in charge for a year), his post there is not now."""
     mine = [c for c in claims if _subject_is(c, person) and c.claim.type in ("coach_of", "job_status")]
     options = options_of(mine, lambda c: fold(c.claim.object), lambda c: c.claim.object or "")
     known = {club for _p, club in _known_posts(person, None, as_of)}
-    return weigh(options.values(), as_of, lambda o: o.key in known)
+    standing = weigh(options.values(), as_of, lambda o: o.key in known)
+    now = standing.now
+    if now is None or not club_claims:
+        return standing
+    theirs = club_standing(club_claims + mine, now.name, as_of).now
+    if (
+        theirs is not None
+        and not names_match(theirs.name, person)
+        and len(theirs.voices) >= 2
+        and theirs.first > now.first  # he came after him: a change, not an older holder's echo
+    ):
+        standing.taken[now.key] = theirs
+        standing.now = None
+    return standing
 
 
 def club_standing(claims: list[StoryClaim], club: str, as_of: str | None) -> Standing:
@@ -61,10 +81,17 @@ def club_standing(claims: list[StoryClaim], club: str, as_of: str | None) -> Sta
 
 
 def _end_note(option: Option) -> str:
+    """ "dismissed (BBC Sport, 2024-10-28)", "ended (The Namibian, 2024-10-28)": what ended the post."""
     end = option.ended_by()
-    if end is None or end.claim.type != "job_status":
-        return ""
-    return f"{end.claim.value} ({end.outlet or 'unknown outlet'}, {end.published or 'undated'})"
+    if end is None or not option.support:
+        return ""  # only a "former" mention: a past post, not a spell the reports saw end
+    how = end.claim.value if end.claim.type == "job_status" else "ended"
+    return f"{how} ({end.outlet or 'unknown outlet'}, {end.published or 'undated'})"
+
+
+def _end_key(option: Option) -> tuple:
+    end = option.ended_by()
+    return order_key(end) if end is not None else ("0000", 0)
 
 
 def _evidence(option: Option) -> list[StoryClaim]:
@@ -97,6 +124,19 @@ def coaching_posts(
                 party=now.name,
             )
         )
+    for key, successor in standing.taken.items():
+        club = next((c.claim.object for c in successor.support if c.claim.object), key)
+        since = min((c.published for c in successor.support if c.published), default=None)
+        lines.append(
+            Line(
+                "role",
+                f"formerly head coach of {club}",
+                sorted(successor.support, key=order_key),
+                "replaced",
+                f"{club}'s head coach now: {successor.name}" + (f", reported since {since}" if since else ""),
+                club,
+            )
+        )
     for o in standing.outweighed:
         note = _outweighed_note(o, now)
         lines.append(
@@ -109,10 +149,10 @@ def coaching_posts(
                 o.name,
             )
         )
-    past = {o.key: o for o in standing.ended}
+    past = {o.key: o for o in sorted(standing.ended, key=_end_key, reverse=True)}
     for o in past.values():
         lines.append(Line("role", f"former coach of {o.name}", _evidence(o), "former", _end_note(o), o.name))
-    shown = {o.key for o in ([now] if now else []) + standing.outweighed} | set(past)
+    shown = {o.key for o in ([now] if now else []) + standing.outweighed} | set(past) | set(standing.taken)
     lines += _history_posts(claims, person, shown)
     lines += _incoming(claims, person, shown)
     lines += _roles(claims, person)

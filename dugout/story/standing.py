@@ -11,8 +11,9 @@ with the evidence for each:
   `job_status` at that club (secure, at risk, extended, appointed), not history notes
   (`history.py`);
 - ends: dated claims that the post ended: `job_status` dismissed or resigned, `coach_of`
-  former. An option is over when an end is newer than its last support and is news: a
-  sacking or resignation the report states, ends from two voices, or a post only one
+  former, or a post read off a sentence that ends it ("X's reign came to an end"). An
+  option is over when an end is newer than its last support and is news: a sacking, a
+  resignation or an ending the report states, ends from two voices, or a post only one
   voice ever reported (a stray "former" does not end a post many outlets report).
 
 An undated claim never outranks a dated one: claims from reports without a date count
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .confidence import MODALITY, decay
+from .history import ends_post
 from .load import StoryClaim
 
 LAPSE_DAYS = 90
@@ -86,7 +88,9 @@ class Option:
             return None
         last = max((day_of(c) for c in self.support), default=date.min)
         after = [c for c in self.ends if day_of(c) >= last]
-        firm = any(c.claim.type == "job_status" and c.claim.modality in FIRM for c in after)
+        firm = any(
+            (c.claim.type == "job_status" or ends_post(c.claim)) and c.claim.modality in FIRM for c in after
+        )
         if firm or len({c.voice or c.doc for c in after}) >= 2 or len(self.voices) <= 1:
             return end
         return None
@@ -100,6 +104,8 @@ class Standing:
     value: str = "current"
     outweighed: list[Option] = field(default_factory=list)
     ended: list[Option] = field(default_factory=list)
+    taken: dict[str, Option] = field(default_factory=dict)
+    """Option key -> the club's coach now by the evidence about the club, who came after (`posts`)."""
 
 
 def day_of(c: StoryClaim) -> date:
@@ -207,7 +213,7 @@ def _kind(c: StoryClaim) -> str | None:
     if cl.polarity != "affirmed":
         return None
     if cl.type == "coach_of":
-        if cl.value == "former":
+        if cl.value == "former" or ends_post(cl):
             return "end"
         if cl.value in ("current", "interim") and not c.history:
             return "support"

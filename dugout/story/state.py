@@ -22,6 +22,8 @@ from .load import StoryClaim, StoryInput
 from .phrases import phrase
 from .posts import club_staff, club_standing, coaching_posts, current_club, last_ended, person_standing
 
+NEW_DAYS = 90
+"""An appointment older than this (as of the story's date) is a coach in post, no longer news."""
 STAGES = {"linked": 0, "shortlisted": 1, "approached": 2, "offered": 3}
 TRANSFER_STAGES = {"interest": 0, "bid": 1, "negotiating": 2, "agreed": 3, "loan": 4, "signed": 5}
 PERSON_TYPES = ("coach_of", "holds_role", "job_status", "contract_until", "candidate_for", "transfer")
@@ -193,6 +195,8 @@ def job_statuses(
     out = []
     for club_key, group in _group(mine, lambda c: fold(c.claim.object)).items():
         group.sort(key=_key)
+        if any(c.published for c in group):  # an undated report never outranks dated ones
+            group = [c for c in group if c.published]
         club = next((c.claim.object for c in group if c.claim.object), None)
         terminal = [c for c in group if c.claim.value in TERMINAL and c.claim.polarity == "affirmed"]
         spell = group
@@ -245,6 +249,8 @@ def job_statuses(
             if anchor.claim.polarity == "affirmed"
             else ("secure" if win_safe else "at_risk")
         )
+        if status == "appointed" and (days_between(anchor.report_day, as_of) or 0) > NEW_DAYS:
+            status = "secure"  # appointed long ago and nothing against since: in post, not new
         out.append(
             JobStatus(
                 person,
@@ -424,11 +430,14 @@ def _person_state(
 ) -> None:
     """A person's post now, his job status there (or where he was last), candidates to succeed him."""
     name = story.name
-    standing = person_standing(claims, name, inp.as_of)
+    club_claims = everything[len(claims) :] or None  # the claims naming his club, not him
+    standing = person_standing(claims, name, inp.as_of, club_claims)
     story.roles = coaching_posts(claims, name, inp.as_of, standing)
     club = current_club(standing)
     last = last_ended(standing) if club is None else None
-    where = club or (last.name if last else None)
+    end = last.ended_by() if last is not None else None
+    # where he is now; else where a sacking or resignation ended his last post
+    where = club or (last.name if last and end and end.claim.type == "job_status" else None)
     story.jobs = job_statuses(claims, name, inp.as_of, inp.track, {fold(where)}) if where else []
     if club is not None:
         story.candidates = candidates(everything, club, holder=name, people=inp.people)
