@@ -28,7 +28,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from dugout.kb.names import strip_accents
+from dugout.kb.names import GENERIC_WORDS, fold, strip_accents
 from dugout.records import Claim
 
 from .dates import start_of
@@ -75,6 +75,13 @@ _END_AFTER = re.compile(
     re.IGNORECASE,
 )
 """A post ending, next to the person: "sacked manager X", "X's reign ... came to an end", "X was sacked"."""
+_NEW_POST = re.compile(
+    r"\b(?:taking\s+over|took\s+over|take\s+over|to\s+manage|managing|(?:to\s+)?take\s+charge\s+of|"
+    r"took\s+charge\s+of|to\s+join|joined|joining|now\s+(?:at|with|in\s+charge\s+of)|(?:left|leaving)\s+for|"
+    r"moved\s+to|move\s+to|appointed\s+(?:by|at))\s+(?:the\s+)?(?:[\w'’.-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+"""Before the club: the post someone moved to ("before taking over the United States team")."""
 _SENTENCE = re.compile(
     r"\b(?:back\s+in\s+(?:19|20)\d\d|as\s+far\s+back\s+as|at\s+the\s+time\b|the\s+then\b|"
     r"during\s+(?:his|her|their)\s+(?:time|spell|stint|tenure|reign|days|first|previous|earlier)\b|"
@@ -94,19 +101,28 @@ def _folded(text: str) -> str:
     return strip_accents(text)
 
 
-def _mentions(text: str, name: str | None) -> list[tuple[int, int]]:
-    """Where a name (its full form, else its last word) is written in the text, as (start, end)."""
+def _forms(name: str, club: bool) -> tuple[str, ...]:
+    """How a text may write a name: whole, else a person's surname, else a club's telling words
+    ("Chelsea" for "Chelsea Women", "States" for "United States Women")."""
+    words = name.split()
+    if not club:
+        return tuple(dict.fromkeys((name, words[-1])))
+    telling = [w for w in words if fold(w) not in GENERIC_WORDS and fold(w) not in ("women", "ladies")]
+    return tuple(dict.fromkeys((name, *telling)))
+
+
+def _mentions(text: str, name: str | None, club: bool = False) -> list[tuple[int, int]]:
+    """Where a name (whole, else its telling words, see `_forms`) is written in the text."""
     if not name:
         return []
-    spans = []
-    for form in dict.fromkeys((name, name.split()[-1])):
+    for form in _forms(name, club):
         if len(form) < 3:
             continue
         pattern = re.compile(rf"\b{re.escape(_folded(form))}\b", re.IGNORECASE)
-        spans += [(m.start(), m.end()) for m in pattern.finditer(text)]
+        spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
         if spans:
-            break
-    return spans
+            return spans
+    return []
 
 
 def _old_year(text: str, report_year: int) -> bool:
@@ -121,10 +137,14 @@ def _old_year(text: str, report_year: int) -> bool:
 
 
 def _marked(
-    text: str, name: str | None, before: re.Pattern[str] | None, after: re.Pattern[str] | None
+    text: str,
+    name: str | None,
+    before: re.Pattern[str] | None,
+    after: re.Pattern[str] | None,
+    club: bool = False,
 ) -> bool:
-    """A past marker right before (or after) a mention of `name` in the text."""
-    for start, end in _mentions(text, name):
+    """A marker right before (or after) a mention of `name` in the text."""
+    for start, end in _mentions(text, name, club):
         if before is not None and before.search(text[max(0, start - 60) : start]):
             return True
         if after is not None and after.match(text[end : end + 120]):
@@ -141,9 +161,11 @@ def _history(
         return True
     if type_ == "candidate_for" or value in ("dismissed", "resigned"):
         return False  # "former Chelsea boss X is linked", "sacked X": the claim itself, not a note
-    if _marked(text, obj, _CLUB_BEFORE, None):
+    if _marked(text, obj, _CLUB_BEFORE, None, club=True):
         return True
-    if not _mentions(text, obj) and _marked(text, subject, _FORMER_BOSS, None):
+    if _marked(text, obj, _NEW_POST, None, club=True):
+        return False  # "... before taking over the United States women's team": the post he went to
+    if not _mentions(text, obj, club=True) and _marked(text, subject, _FORMER_BOSS, None):
         return True  # "former Black Cats boss Tony Mowbray": a past post, the claim's club unnamed
     return _marked(text, subject, _PERSON_BEFORE, _PERSON_AFTER)
 

@@ -152,6 +152,10 @@ def coaching_posts(
     past = {o.key: o for o in sorted(standing.ended, key=_end_key, reverse=True)}
     for o in past.values():
         lines.append(Line("role", f"former coach of {o.name}", _evidence(o), "former", _end_note(o), o.name))
+    for o in standing.superseded:
+        past[o.key] = o
+        note = f"last reported {o.last.isoformat()}"
+        lines.append(Line("role", f"former coach of {o.name}", _evidence(o), "former", note, o.name))
     shown = {o.key for o in ([now] if now else []) + standing.outweighed} | set(past) | set(standing.taken)
     lines += _history_posts(claims, person, shown)
     lines += _incoming(claims, person, shown)
@@ -173,10 +177,9 @@ def _history_posts(claims: list[StoryClaim], person: str, shown: set[str]) -> li
     out = []
     for key, group in _group(notes, lambda c: fold(c.claim.object)).items():
         if key:
+            club = group[0].claim.object
             out.append(
-                Line(
-                    "role", f"former coach of {group[0].claim.object}", sorted(group, key=order_key), "former"
-                )
+                Line("role", f"former coach of {club}", sorted(group, key=order_key), "former", party=club)
             )
     return out
 

@@ -104,6 +104,8 @@ class Standing:
     value: str = "current"
     outweighed: list[Option] = field(default_factory=list)
     ended: list[Option] = field(default_factory=list)
+    superseded: list[Option] = field(default_factory=list)
+    """Posts the recognised change moved on from: no support since the post now was first reported."""
     taken: dict[str, Option] = field(default_factory=dict)
     """Option key -> the club's coach now by the evidence about the club, who came after (`posts`)."""
 
@@ -177,7 +179,9 @@ def weigh(
     while rest:
         new, others = rest[0], rest[1:]
         if recognised(new, others, as_of):
-            return Standing(new, _value(new), outweighed + others, ended)
+            before = [o for o in others if o.last < new.first]
+            rest_ = [o for o in others if o not in before]
+            return Standing(new, _value(new), outweighed + rest_, ended, before)
         outweighed.append(new)
         rest = others
     return Standing(None, "current", outweighed, ended)
