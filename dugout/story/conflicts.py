@@ -303,7 +303,7 @@ def changes(claims: list[StoryClaim]) -> list[Change]:
     per_q: dict[tuple, dict[str, list[StoryClaim]]] = defaultdict(lambda: defaultdict(list))
     for c in claims:
         q = _question(c)
-        if q is not None and c.report_day is not None:
+        if q is not None and c.report_day is not None and not c.history:  # a career note moves nothing
             per_q[q][c.doc].append(c)
     out: list[Change] = []
     for reports in per_q.values():

@@ -148,10 +148,15 @@ def store_kinds(claims: Iterable[Any]) -> set[str]:
     return kinds
 
 
+HONORIFICS = frozenset({"sir", "dame", "lord", "mr", "mrs", "ms", "dr", "herr", "senor", "signor"})
+
+
 def is_fragment(name: str) -> bool:
-    """A piece of a clause rather than a name: "Wherever Tuchel", "the Italian"."""
+    """A piece of a clause rather than a name: "Wherever Tuchel", "the Italian", a lone "Sir"."""
     words = name.split()
-    return not words or words[0].lower() in FUNCTION_WORDS or not words[0][:1].isupper()
+    if not words or words[0].lower() in FUNCTION_WORDS or not words[0][:1].isupper():
+        return True
+    return all(w.lower().strip(".") in HONORIFICS for w in words)
 
 
 def can_hold_job(

@@ -73,9 +73,15 @@ def person_standing(
 
 
 def club_standing(claims: list[StoryClaim], club: str, as_of: str | None) -> Standing:
-    """Who coaches the club now, from the `coach_of` and `job_status` claims naming it."""
+    """Who coaches the club now, from the `coach_of` and `job_status` claims naming it; a name that
+    cannot hold a coaching post (a player, a fragment: `eligible.py`) is no option."""
+    from .dedup import _kb
+    from .eligible import can_hold_job
+
+    kb = _kb()
     theirs = [c for c in claims if _object_is(c, club) and c.claim.type in ("coach_of", "job_status")]
     options = options_of(theirs, lambda c: fold(c.claim.subject), lambda c: c.claim.subject)
+    options = {k: o for k, o in options.items() if can_hold_job(o.name, _evidence(o), kb)}
     known = {who for who, _c in _known_posts(None, club, as_of)}
     return weigh(options.values(), as_of, lambda o: o.key in known)
 
