@@ -22,7 +22,9 @@ Figures printed:
    the gold of D could not know (a sacking a week on) do not count against it. Coaches
    whose gold claims are all undated are left out: there is no date to judge them at. The
    story agrees when its current (or interim) coaching post names that club by the
-   scorer's name rule, or by another name the knowledge base gives the same club.
+   scorer's name rule, or by another name the knowledge base gives the same club. The
+   figure depends on extraction (a coach no claim puts at his club cannot be placed), so it
+   is also given over the coaches the store holds such a claim for: the story's own share.
 2. Claims without an outlet among the claims of reports that carry a URL (target 0), in
    each store.
 3. Candidates for a job who are players in the knowledge base (a person of people.csv with
@@ -120,18 +122,39 @@ def same_club(a: str, b: str) -> bool:
     return ta is not None and ta == tb
 
 
+def stored_for(store: Store, coach: str, club: str, day: str) -> bool:
+    """Whether the store holds any claim putting the coach in post at the club by `day` (coach_of
+    current or interim, or a job status there): what the story can find if it weighs well."""
+    for row in store.claims(about=coach):
+        c = row.claim
+        in_post = (c.type == "coach_of" and c.value in ("current", "interim")) or (
+            c.type == "job_status" and c.value in ("secure", "at_risk", "extended", "appointed")
+        )
+        if in_post and names_match(c.subject, coach) and c.object and same_club(c.object, club):
+            if (row.published or "9999")[:10] <= day:
+                return True
+    return False
+
+
 def role_agreement(store: Store, show: bool) -> None:
     gold = gold_current_clubs()
-    agree = 0
+    agree = reachable = agree_reachable = 0
     misses = []
     for coach, (day, club) in sorted(gold.items()):
         got = current_post(story_of(store, coach, as_of=day))
-        if got is not None and same_club(got, club):
-            agree += 1
-        else:
+        ok = got is not None and same_club(got, club)
+        agree += ok
+        if stored_for(store, coach, club, day):
+            reachable += 1
+            agree_reachable += ok
+        if not ok:
             misses.append(f"  {coach} as of {day}: gold {club}, story {got}")
     n = len(gold)
     print(f"current role agrees with gold: {agree}/{n} = {agree / n:.3f} (coaches with one current club)")
+    print(
+        f"  of which the store holds a claim putting him at that club: {reachable}; the story agrees on "
+        f"{agree_reachable}/{reachable} = {agree_reachable / max(reachable, 1):.3f} of them"
+    )
     if show:
         print("\n".join(misses))
 

@@ -186,7 +186,7 @@ def _person(story: Story) -> list[Sentence]:
         word = STATUS_WORDS.get(job.status, job.status)
         last = max((c.published for c in told if c.published), default=None)
         age = days_between(last, story.as_of) if last else None
-        looks = f"was last reported {word}, {_on(last)}," if age and age > FRESH_DAYS else f"looks {word}"
+        looks = f"was last reported {word} {_on(last)}" if age and age > FRESH_DAYS else f"looks {word}"
         out.append(
             Sentence(
                 f"{short}'s job at {job.club} {looks} (confidence {job.confidence:.2f}, "
