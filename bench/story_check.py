@@ -192,37 +192,49 @@ def _names(store: Store, *types: str, side: str = "subject") -> list[str]:
         return sorted(conn.execute(query).scalars())
 
 
-def story_figures(store: Store, show: bool) -> None:
-    started = time.perf_counter()
+def player_candidates(store: Store) -> set[tuple[str, str]]:
+    """(job, name) of the candidates who are knowledge-base players, over the stories of every club
+    named in a `candidate_for` claim and every coach."""
     players: set[tuple[str, str]] = set()
     clubs = _names(store, "candidate_for", side="object")
     coaches = [n for n in _names(store, "coach_of") if n not in clubs]
     for name in clubs + coaches:
         story = story_of(store, name)
-        for cand in story.candidates if story else []:
-            if is_kb_player(cand.name):
-                players.add((cand.job, cand.name))
+        players |= {(c.job, c.name) for c in (story.candidates if story else []) if is_kb_player(c.name)}
+    return players
+
+
+def one_sentence(con) -> bool:
+    """Both sides of a contradiction quote one sentence of one report."""
+    a, b = con.a.claim.evidence, con.b.claim.evidence
+    return con.a.doc == con.b.doc and (a in b or b in a)
+
+
+def contradiction_checks(store: Store) -> tuple[list[str], int, int]:
+    """Over the story of every subject: the one-sentence contradictions, those with a history
+    note on one side, and all contradictions (each pair once)."""
     same_sentence: list[str] = []
     history = 0
-    total = 0
     seen: set[tuple] = set()
     for name in _names(store):
         story = story_of(store, name)
         for con in story.contradictions if story else []:
-            key = (con.a.id, con.b.id)
-            if key in seen:
+            if (con.a.id, con.b.id) in seen:
                 continue
-            seen.add(key)
-            total += 1
-            if con.a.doc == con.b.doc and (
-                con.a.claim.evidence in con.b.claim.evidence or con.b.claim.evidence in con.a.claim.evidence
-            ):
+            seen.add((con.a.id, con.b.id))
+            if one_sentence(con):
                 same_sentence.append(f"  {con.reason}: {con.a.claim.evidence[:100]!r}")
-            if getattr(con.a, "history", False) or getattr(con.b, "history", False):
-                history += 1
+            history += con.a.history or con.b.history
+    return same_sentence, history, len(seen)
+
+
+def story_figures(store: Store, show: bool) -> None:
+    started = time.perf_counter()
+    players = player_candidates(store)
     print(f"candidates who are players in the knowledge base: {len(players)}")
     if show:
         print("\n".join(f"  {job}: {who}" for job, who in sorted(players)))
+    same_sentence, history, total = contradiction_checks(store)
     print(f"contradictions whose two sides quote one sentence: {len(same_sentence)} of {total}")
     print(f"contradictions with a history note on one side: {history}")
     if show:

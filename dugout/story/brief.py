@@ -151,6 +151,34 @@ def _person(story: Story) -> list[Sentence]:
         out += _last_post(story, name)
     for ln in others[:3]:
         out.append(Sentence(f"{name} is {ln.text}", ln.claims))
+    out += _contracts(story, short, bool(current))
+    for job in story.jobs:
+        out += _job(story, job, short)
+    for ln in story.meetings:
+        c = ln.claims[0]
+        cl = c.claim
+        other = cl.object if cl.subject == name else cl.subject
+        if cl.polarity == "negated":
+            text = f"{_by_whom(c).capitalize()} there has been no contact between {short} and {other}"
+        elif cl.value == "held":
+            text = f"{other} met {short} {_on(cl.when or c.published)}, as {_by_whom(c)}"
+        else:
+            text = f"{other} was due to meet {short}{_paren_when(c)}, as {_by_whom(c)}"
+        out.append(Sentence(text, [c]))
+    for ln in story.linked_elsewhere:
+        c = ln.claims[0]
+        verb = {"offered": "has an offer from", "approached": "has been approached by"}.get(
+            c.claim.value or "", "has been linked with"
+        )
+        job = c.claim.object or "another club"
+        out.append(Sentence(f"{short} {verb} {job}{_paren_when(c)}", [c]))
+    out += _candidates(story, "possible successors named")
+    return out
+
+
+def _contracts(story: Story, short: str, current: bool) -> list[Sentence]:
+    """The contract sentences: runs until, stale while he is still in post, or had been due to run."""
+    out: list[Sentence] = []
     stale_ids = {s.claim.id for s in story.stale}
     for ln in story.contracts:
         c = ln.claims[0]
@@ -179,52 +207,38 @@ def _person(story: Story) -> list[Sentence]:
                     [c],
                 )
             )
-    for job in story.jobs:
-        told = _telling(job.support, job.status)
-        if not told:
-            continue  # only old appointments: the role sentence says he is in post
-        word = STATUS_WORDS.get(job.status, job.status)
-        last = max((c.published for c in told if c.published), default=None)
-        age = days_between(last, story.as_of) if last else None
-        looks = f"was last reported {word} {_on(last)}" if age and age > FRESH_DAYS else f"looks {word}"
+    return out
+
+
+def _job(story: Story, job: Any, short: str) -> list[Sentence]:
+    """A job status: how it looks (or was last reported), the newest reports for it, the other side."""
+    out: list[Sentence] = []
+    told = _telling(job.support, job.status)
+    if not told:
+        return []  # only old appointments: the role sentence says he is in post
+    word = STATUS_WORDS.get(job.status, job.status)
+    last = max((c.published for c in told if c.published), default=None)
+    age = days_between(last, story.as_of) if last else None
+    looks = f"was last reported {word} {_on(last)}" if age and age > FRESH_DAYS else f"looks {word}"
+    out.append(
+        Sentence(
+            f"{short}'s job at {job.club} {looks} (confidence {job.confidence:.2f}, "
+            f"{len({c.voice for c in job.support})} independent outlet(s) for, "
+            f"{len({c.voice for c in job.against})} against)",
+            [],
+        )
+    )
+    for c in told:
         out.append(
             Sentence(
-                f"{short}'s job at {job.club} {looks} (confidence {job.confidence:.2f}, "
-                f"{len({c.voice for c in job.support})} independent outlet(s) for, "
-                f"{len({c.voice for c in job.against})} against)",
-                [],
+                f"{_cap(_on(c.claim.when or c.published))}, {_by_whom(c, short)} "
+                f"that {_status_clause(c, short)}",
+                [c],
             )
         )
-        for c in told:
-            out.append(
-                Sentence(
-                    f"{_cap(_on(c.claim.when or c.published))}, {_by_whom(c, short)} "
-                    f"that {_status_clause(c, short)}",
-                    [c],
-                )
-            )
-        if job.against:
-            c = max(job.against, key=lambda c: c.published or "")
-            out.append(Sentence(f"But other reports say {_status_clause(c, short)}", job.against))
-    for ln in story.meetings:
-        c = ln.claims[0]
-        cl = c.claim
-        other = cl.object if cl.subject == name else cl.subject
-        if cl.polarity == "negated":
-            text = f"{_by_whom(c).capitalize()} there has been no contact between {short} and {other}"
-        elif cl.value == "held":
-            text = f"{other} met {short} {_on(cl.when or c.published)}, as {_by_whom(c)}"
-        else:
-            text = f"{other} was due to meet {short}{_paren_when(c)}, as {_by_whom(c)}"
-        out.append(Sentence(text, [c]))
-    for ln in story.linked_elsewhere:
-        c = ln.claims[0]
-        verb = {"offered": "has an offer from", "approached": "has been approached by"}.get(
-            c.claim.value or "", "has been linked with"
-        )
-        job = c.claim.object or "another club"
-        out.append(Sentence(f"{short} {verb} {job}{_paren_when(c)}", [c]))
-    out += _candidates(story, "possible successors named")
+    if job.against:
+        c = max(job.against, key=lambda c: c.published or "")
+        out.append(Sentence(f"But other reports say {_status_clause(c, short)}", job.against))
     return out
 
 
@@ -289,21 +303,7 @@ def _candidates(story: Story, job: str) -> list[Sentence]:
     if len(by_doc) > PER_REPORT:
         return _candidates_at_once(story, job)
     for claims in sorted(by_doc.values(), key=lambda cs: cs[0].published or ""):
-        c0 = claims[0]
-        stand_in = [c for c in claims if c.claim.modality == "conditional"]
-        named = [c for c in claims if c.claim.modality != "conditional"]
-        if named:
-            names = _names([c.claim.subject for c in named])
-            out.append(Sentence(f"{_cap(job)} {_on(c0.published)}: {names}", named))
-        if stand_in:
-            names = _names([c.claim.subject for c in stand_in]).replace(" and ", " or ")
-            out.append(
-                Sentence(
-                    f"If {c0.claim.object} had to act ({month_name(c0.published)}), "
-                    f"the stand-in would be {names}",
-                    stand_in,
-                )
-            )
+        out += _named_in_report(claims, job)
     top = story.candidates[0]
     if len(top.outlets) > 1:
         out.append(
@@ -315,6 +315,27 @@ def _candidates(story: Story, job: str) -> list[Sentence]:
     for cand in story.candidates:
         if cand.ruled_out:
             out.append(Sentence(f"{cand.name} has been ruled out", cand.ruled_out))
+    return out
+
+
+def _named_in_report(claims: list[StoryClaim], job: str) -> list[Sentence]:
+    """What one report said of the job: who it named, and who would stand in if the club had to act."""
+    out: list[Sentence] = []
+    c0 = claims[0]
+    stand_in = [c for c in claims if c.claim.modality == "conditional"]
+    named = [c for c in claims if c.claim.modality != "conditional"]
+    if named:
+        names = _names([c.claim.subject for c in named])
+        out.append(Sentence(f"{_cap(job)} {_on(c0.published)}: {names}", named))
+    if stand_in:
+        names = _names([c.claim.subject for c in stand_in]).replace(" and ", " or ")
+        out.append(
+            Sentence(
+                f"If {c0.claim.object} had to act ({month_name(c0.published)}), "
+                f"the stand-in would be {names}",
+                stand_in,
+            )
+        )
     return out
 
 
