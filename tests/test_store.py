@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 import threading
@@ -162,16 +163,21 @@ def test_resolve_db_url(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
 # -- round trip and idempotency ------------------------------------------------------------------
 
 
+def _as_stored(claims: list[Claim], outlet: str) -> list[Claim]:
+    """A claim that names no outlet is stored with its report's (claims.md: who published it)."""
+    return [dataclasses.replace(c, outlet=c.outlet or outlet) for c in claims]
+
+
 def test_round_trip(store: Store) -> None:
     assert store.add_report(espn(), espn_claims()) is True
     assert store.article("espn-2023-05") == espn()
     found = store.claims()
-    assert [s.claim for s in found] == espn_claims()
+    assert [s.claim for s in found] == _as_stored(espn_claims(), "ESPN")
     assert [s.claim.extra for s in found] == [c.extra for c in espn_claims()]
     assert {(s.published, s.title, s.url) for s in found} == {
         ("2023-05-20", "Ancelotti to stay — Real Madrid", "https://www.espn.com/soccer/story/ancelotti")
     }
-    assert store.claims_of("espn-2023-05") == espn_claims()
+    assert store.claims_of("espn-2023-05") == _as_stored(espn_claims(), "ESPN")
     assert store.counts() == {"articles": 1, "claims": 2}
 
 

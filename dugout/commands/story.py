@@ -53,7 +53,11 @@ def _story(db: str | None, name: str, as_of: str | None):
 
 
 def _cites(claims: list[Any]) -> str:
-    labels = list(dict.fromkeys(c.label() for c in sorted(claims, key=lambda c: c.published or "9999")))
+    """ "[ESPN, 2023-05-19; Football España, 2024-11-06]": each report once, oldest first; past
+    three reports, the strongest three (one per outlet first) and "and N more"."""
+    from dugout.story.brief import Sentence
+
+    labels = Sentence("", list(claims)).citations
     return f"[{'; '.join(labels)}]" if labels else ""
 
 

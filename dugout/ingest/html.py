@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import codecs
 import re
-from urllib.parse import urlsplit
 
 import charset_normalizer
 import ftfy
@@ -22,6 +21,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from dugout.kb.outlets import outlet_for_url, site_of
 from dugout.records import Article
 
 __all__ = ["HtmlError", "article_from_html", "decode_html", "html_to_text", "outlet_from_url"]
@@ -319,15 +319,9 @@ def html_to_text(fragment: str) -> str:
 
 
 def outlet_from_url(url: str | None) -> str | None:
-    """A readable outlet name from a URL's host: "www.espnfc.com" -> "espnfc.com"."""
-    if not url:
-        return None
-    host = (urlsplit(url).hostname or "").lower()
-    for prefix in ("www.", "www1.", "www2.", "m.", "amp.", "mobile."):
-        if host.startswith(prefix):
-            host = host[len(prefix) :]
-            break
-    return host or None
+    """The outlet a page's address gives: the knowledge base's name for its site ("bbc.co.uk" ->
+    "BBC Sport"), else its bare host ("www.example.com" -> "example.com"). See `kb/outlets.py`."""
+    return outlet_for_url(url)
 
 
 _OG_SITE = re.compile(
@@ -358,7 +352,7 @@ def _weak_title(title: str | None, sitename: str | None, url: str | None) -> boo
     if not title or len(title.split()) <= 3:
         return True
     folded = title.casefold()
-    host = (outlet_from_url(url) or "").split(".")[0]
+    host = (site_of(url) or "").split(".")[0]
     return bool(sitename and folded == sitename.casefold()) or bool(host and host in folded.replace(" ", ""))
 
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from dugout.ingest.clean import content_blocks, published_hint
 from dugout.ingest.dates import BadDate
 from dugout.ingest.fields import MAX_TEXT_CHARS, json_type, published_of, record_problem, within_limit
+from dugout.kb.outlets import report_outlet
 from dugout.records import Article, InputProblem
 
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -143,7 +144,7 @@ def article_from_record(record: object, where: str, options: ReadOptions) -> Ite
         text=text,
         title=record.get("title") or None,
         url=record.get("url") or None,
-        outlet=record.get("outlet") or options.outlet,
+        outlet=report_outlet(record.get("outlet") or options.outlet, record.get("url")),
         published=published,
         author=record.get("author") or None,
         source=where,

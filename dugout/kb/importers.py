@@ -52,7 +52,7 @@ COLUMNS = {
     "national_teams": ["name", "kind", "parent", "demonym", "confederation", "fifa_code", "aliases"],
     "competitions": ["name", "kind", "country", "tier", "aliases"],
     "outlets": ["name", "country", "language", "aliases", "domains"],
-    "people": ["name", "nationality", "birth_year", "aliases"],
+    "people": ["name", "nationality", "birth_year", "aliases", "short"],
     "roles": ["person", "role", "organisation", "start", "end"],
 }
 # The posts of roles.csv: the coaching posts plus every holds_role value of the claim contract.
@@ -230,7 +230,7 @@ _CELLS = {
     "national_team": ("parent", "demonym", "confederation", "fifa_code"),
     "competition": ("country", "tier"),
     "outlet": ("country", "language", "domains"),
-    "person": ("nationality", "birth_year"),
+    "person": ("nationality", "birth_year", "short"),
 }
 
 

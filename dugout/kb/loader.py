@@ -111,6 +111,7 @@ def entities_from(path: Path, kind_of_file: str) -> Iterator[Entity]:
                 country=row.get("nationality") or None,
                 birth_year=_int(row.get("birth_year", "")),
                 aliases=split_list(row.get("aliases")),
+                extra={"short": row.get("short", "")} if row.get("short") else {},
             )
 
 

@@ -76,3 +76,46 @@ def names_match(
     if len(short) == 1 and short[0] in GENERIC_WORDS:
         return False
     return set(short) <= set(long_) and short[-1] == long_[-1]
+
+
+PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "de",
+        "der",
+        "den",
+        "da",
+        "di",
+        "du",
+        "del",
+        "della",
+        "dello",
+        "dos",
+        "das",
+        "do",
+        "ten",
+        "ter",
+    }
+    | {"le", "la", "mac", "st", "al", "el", "bin", "ibn", "y"}
+)
+"""Words that belong to the surname after them: "ten Hag", "van Dijk", "De Bruyne", "de la Fuente"."""
+SUFFIXES = frozenset({"jr", "junior"})
+
+
+def short_name(name: str, known_as: str | None = None) -> str:
+    """The person as English coverage calls him on second mention: the surname with the particles
+    before it ("Erik ten Hag" -> "ten Hag", "Kevin De Bruyne" -> "De Bruyne", "Xabi Alonso" ->
+    "Alonso"), without "Junior" ("Dorival Junior" -> "Dorival"); `known_as` (the knowledge
+    base's `short`: "Luis Enrique", "Xavi") wins. One-word names stay whole."""
+    if known_as:
+        return known_as
+    words = name.split()
+    if len(words) > 1 and words[-1].lower().strip(".") in SUFFIXES:
+        words = words[:-1]
+    if len(words) < 2:
+        return " ".join(words) or name
+    i = len(words) - 1
+    while i > 1 and words[i - 1].lower() in PARTICLES:
+        i -= 1
+    return " ".join(words[i:])

@@ -302,11 +302,52 @@ def _v4_derived(conn: Connection) -> None:
     rebuild_all(conn)
 
 
+def _v5_report_outlets(conn: Connection) -> None:
+    """Version 5: every stored report that has a URL gets an outlet, and its claims that one.
+
+    Reports stored without an outlet (a crawl keeps the URL, not the masthead) get the one their
+    URL gives (`kb/outlets.py`: the domain tables, else the bare domain), as new reports do at
+    ingest; claims without an outlet take their report's. Outlets feed the claims' signatures and
+    the outlets' settled outcomes, so those are recomputed (no report text is read).
+    """
+    from dugout.kb.outlets import outlet_for_url
+    from dugout.store.derived import fill_claim_columns, fill_copies, rebuild_outcomes
+
+    md = MetaData()
+    articles = Table(
+        "articles",
+        md,
+        Column("id", String(255), primary_key=True),
+        Column("url", Text),
+        Column("outlet", String(255)),
+    )
+    rows = conn.execute(
+        select(articles.c.id, articles.c.url).where(articles.c.outlet.is_(None), articles.c.url.is_not(None))
+    ).all()
+    found = [{"doc": r.id, "name": outlet_for_url(r.url)} for r in rows]
+    found = [f for f in found if f["name"]]
+    if found:
+        conn.execute(
+            update(articles).where(articles.c.id == bindparam("doc")).values(outlet=bindparam("name")), found
+        )
+    filled = conn.execute(
+        text(
+            "UPDATE claims SET outlet = (SELECT a.outlet FROM articles a WHERE a.id = claims.doc)"
+            " WHERE outlet IS NULL AND doc IN (SELECT id FROM articles WHERE outlet IS NOT NULL)"
+        )
+    ).rowcount
+    if found or filled:
+        fill_claim_columns(conn)
+        fill_copies(conn)
+        rebuild_outcomes(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "meta, articles and claims tables", _v1_initial),
     Migration(2, "entities, mentions, and the claims' subject and object ids", _v2_entities),
     Migration(3, "claim_names: the distinct folded names claims are about", _v3_claim_names),
     Migration(4, "report days, name keys and signatures; near-copy clusters; settled outcomes", _v4_derived),
+    Migration(5, "reports' outlets from their URLs, claims' outlets from their reports", _v5_report_outlets),
 )
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from ..kb.outlets import report_outlet
 from ..records import MAX_OFFSET, Article, Claim, normalized_text
 from .derived import (
     assign_cluster,
@@ -76,7 +77,7 @@ def _article_row(article: Article) -> dict[str, Any]:
     return {
         "id": article.id,
         "url": article.url,
-        "outlet": article.outlet,
+        "outlet": report_outlet(article.outlet, article.url),
         "published": article.published,
         "title": article.title,
         "text": article.text,
@@ -301,16 +302,18 @@ class Store:
 
         found = report_entities(claims, load_kb())
         derived = self._version >= DERIVED_VERSION
+        report = _article_row(article)
+        outlet = report["outlet"]  # a claim says who published it: its own outlet, else its report's
         rows = [
-            {**_claim_row(c), "subject_id": sid, "object_id": oid}
+            {**_claim_row(c), "outlet": c.outlet or outlet, "subject_id": sid, "object_id": oid}
             for c, (sid, oid) in zip(claims, found.claim_ids, strict=True)
         ]
         if derived:
-            rows = [{**r, **derived_claim_columns(r, article.published, article.outlet)} for r in rows]
+            rows = [{**r, **derived_claim_columns(r, article.published, outlet)} for r in rows]
         try:
             with self.engine.begin() as conn:
                 # The article row first: on SQLite it takes the write lock before anything is read.
-                conn.execute(articles_t.insert(), _article_row(article))
+                conn.execute(articles_t.insert(), report)
                 if derived:
                     cluster = assign_cluster(conn, article.id, article.text)
                     if rows:
@@ -328,7 +331,7 @@ class Store:
                 return False  # another writer stored it between our check and our insert
             raise StoreError(f"cannot store report {article.id}: {_one_line(error)}") from error
         if self._publishers is not None:
-            self._publishers |= {o for o in (article.outlet, *(c.outlet for c in claims)) if o}
+            self._publishers |= {o for o in (outlet, *(c.outlet for c in claims)) if o}
         return True
 
     # -- reading -------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ __all__ = [
     "StoryInput",
     "brief",
     "build_story",
+    "complete_story",
     "kind_of",
     "load_all",
     "load_story",
@@ -56,7 +57,18 @@ def story_of(
     keeps one per state of the store); without it, it is computed from every stored claim.
     """
     inp = story_input(store, name, as_of, track)
-    return build_story(inp, related_job_claims(store, inp)) if inp is not None else None
+    return complete_story(store, inp) if inp is not None else None
+
+
+def complete_story(store: Any, inp: StoryInput) -> Story:
+    """The story of a loaded input: with the claims about the person's club job now, and what
+    the store knows of the people named for a job (so players and owners are not listed)."""
+    from .load import people_kinds
+
+    related = related_job_claims(store, inp)
+    named = {c.claim.subject for c in inp.claims + related if c.claim.type == "candidate_for"}
+    inp.people = people_kinds(store, named)
+    return build_story(inp, related)
 
 
 def story_input(store: Any, name: str, as_of: str | None = None, track: dict[str, Any] | None = None):
@@ -70,23 +82,19 @@ def story_input(store: Any, name: str, as_of: str | None = None, track: dict[str
 
 
 def related_job_claims(store: Any, inp: Any) -> list[StoryClaim]:
-    """For a coach, the claims about his club's job (candidates), which name the club, not him."""
+    """For a coach, the claims about his club's job now, which name the club, not him: who else is
+    said to coach it (a club has one head coach) and the candidates for it."""
     from .dedup import assign_voices
     from .load import load_claims
+    from .posts import person_standing
 
     related: list[StoryClaim] = []
     if kind_of(inp.name, inp.claims) != "person":
         return related
-    clubs = {
-        c.claim.object
-        for c in inp.claims
-        if c.claim.type == "coach_of"
-        and c.claim.value in ("current", "interim")
-        and c.claim.object
-        and c.claim.subject == inp.name
-    }
-    for club in sorted(clubs):
-        more, clusters = load_claims(store, club, inp.as_of, type="candidate_for")
+    now = person_standing(inp.claims, inp.name, inp.as_of).now
+    for club in [now.name] if now is not None else []:
+        more, clusters = load_claims(store, club, inp.as_of)
+        more = [c for c in more if c.claim.type in ("candidate_for", "coach_of", "job_status")]
         assign_voices(more, {}, {**inp.clusters, **clusters})
         related += more
     return related

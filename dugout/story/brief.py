@@ -10,12 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dates import month_name
+from dugout.kb.names import fold, names_match, short_name
+
+from .dates import days_between, month_name
+from .lines import SHOWN, strongest
 from .load import StoryClaim
 from .phrases import role_name
 from .state import Line, Story
 
 MAX_NAMES = 6
+FRESH_DAYS = 60
+"""A job status whose newest report is older than this (as of the story) is told as the last word."""
+PER_REPORT = 3
+"""Up to this many reports naming candidates, the brief gives one sentence per report."""
 
 
 @dataclass
@@ -27,12 +34,20 @@ class Sentence:
 
     @property
     def citations(self) -> list[str]:
-        seen: list[str] = []
-        for c in sorted(self.claims, key=lambda c: (c.published or "9999", c.outlet or "")):
-            label = c.label()
-            if label not in seen:
-                seen.append(label)
-        return seen
+        """Each report cited once, oldest first; past `SHOWN` reports, the strongest `SHOWN`
+        (one per outlet first) and "and N more"."""
+        labels = _labels(self.claims)
+        if len(labels) <= SHOWN:
+            return labels
+        top, _rest = strongest(self.claims, n=len(self.claims))
+        shown: list[str] = []
+        for c in top:
+            if c.label() not in shown:
+                shown.append(c.label())
+            if len(shown) == SHOWN:
+                break
+        kept = [label for label in labels if label in shown]
+        return kept + [f"and {len(labels) - len(kept)} more"]
 
     @property
     def claim_ids(self) -> list[int]:
@@ -40,15 +55,31 @@ class Sentence:
 
     def render(self) -> str:
         cites = f" [{'; '.join(self.citations)}]" if self.citations else ""
-        text = self.text.rstrip(".")
+        text = _cap(self.text.rstrip("."))
         return f"{text}{cites}."
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.render(), "claim_ids": self.claim_ids, "citations": self.citations}
 
 
+def _labels(claims: list[StoryClaim]) -> list[str]:
+    seen: list[str] = []
+    for c in sorted(claims, key=lambda c: (c.published or "9999", c.outlet or "")):
+        if c.label() not in seen:
+            seen.append(c.label())
+    return seen
+
+
 def _surname(name: str) -> str:
-    return name.split()[-1] if " " in name else name
+    """How the brief calls a person after the first mention: "ten Hag", "De Bruyne", "Luis Enrique"."""
+    from .dedup import _kb
+
+    kb = _kb()
+    known = None
+    if kb is not None:
+        people = [e for e in kb.lookup(name) if e.kind == "person" and fold(e.name) == fold(name)]
+        known = people[0].extra.get("short") if people else None
+    return short_name(name, known)
 
 
 def _names(items: list[str]) -> str:
@@ -81,12 +112,19 @@ def _on(value: str | None) -> str:
     return f"on {text}" if text[:1].isdigit() and " " in text else f"in {text}"
 
 
-def _by_whom(c: StoryClaim) -> str:
+def _by_whom(c: StoryClaim, short: str | None = None) -> str:
+    """Who says it: "sources told ESPN", "Marca reported", "Perez said", "he said" (the subject)."""
+    from .dedup import known_outlet
+
     attr = c.claim.attribution
     if attr and attr.lower() in ("sources", "source"):
         return f"sources told {c.outlet}" if c.outlet else "sources said"
-    if attr:
+    if attr and names_match(attr, c.claim.subject):
+        return f"{short or _surname(c.claim.subject)} said"
+    if attr and (known_outlet(attr) or attr.lower().endswith(("reports", "media", "press"))):
         return f"{attr} reported"
+    if attr:
+        return f"{attr} said"
     return f"{c.outlet} reported" if c.outlet else "it was reported"
 
 
@@ -104,52 +142,18 @@ def _person(story: Story) -> list[Sentence]:
     out: list[Sentence] = []
     name, short = story.name, _surname(story.name)
     current = [ln for ln in story.roles if ln.value in ("current", "interim")]
-    others = [ln for ln in story.roles if ln not in current and ln.value != "former"]
+    others = [
+        ln for ln in story.roles if ln not in current and ln.value not in ("former", "outweighed", "replaced")
+    ]
     if current:
         out.append(Sentence(f"{name} is {current[0].text}", current[0].claims))
+    else:
+        out += _last_post(story, name)
     for ln in others[:3]:
         out.append(Sentence(f"{name} is {ln.text}", ln.claims))
-    stale_ids = {s.claim.id for s in story.stale}
-    for ln in story.contracts:
-        c = ln.claims[0]
-        if c.id in stale_ids:
-            s = next(s for s in story.stale if s.claim.id == c.id)
-            later = s.later[-1] if s.later else None
-            tail = (
-                f", yet reports still had him in post {_on(later.published)}: that end date is stale "
-                "and the current terms are unknown"
-                if later
-                else ", a date that has passed; the current terms are unknown"
-            )
-            out.append(
-                Sentence(
-                    f"{short}'s contract was reported to run until {month_name(c.claim.when)}{tail}",
-                    [c, *(s.later[-1:] if s.later else [])],
-                )
-            )
-        else:
-            out.append(Sentence(f"{short}'s contract runs until {month_name(c.claim.when)}", [c]))
+    out += _contracts(story, short, bool(current))
     for job in story.jobs:
-        word = STATUS_WORDS.get(job.status, job.status)
-        out.append(
-            Sentence(
-                f"{short}'s job at {job.club} looks {word} (confidence {job.confidence:.2f}, "
-                f"{len({c.voice for c in job.support})} independent outlet(s) for, "
-                f"{len({c.voice for c in job.against})} against)",
-                [],
-            )
-        )
-        for c in sorted(job.support, key=lambda c: c.published or "")[-3:]:
-            out.append(
-                Sentence(
-                    f"{_cap(_on(c.claim.when or c.published))}, {_by_whom(c)} "
-                    f"that {_status_clause(c, short)}",
-                    [c],
-                )
-            )
-        if job.against:
-            c = max(job.against, key=lambda c: c.published or "")
-            out.append(Sentence(f"But other reports say {_status_clause(c, short)}", job.against))
+        out += _job(story, job, short)
     for ln in story.meetings:
         c = ln.claims[0]
         cl = c.claim
@@ -172,45 +176,134 @@ def _person(story: Story) -> list[Sentence]:
     return out
 
 
+def _contracts(story: Story, short: str, current: bool) -> list[Sentence]:
+    """The contract sentences: runs until, stale while he is still in post, or had been due to run."""
+    out: list[Sentence] = []
+    stale_ids = {s.claim.id for s in story.stale}
+    for ln in story.contracts:
+        c = ln.claims[0]
+        if c.id in stale_ids and current:
+            s = next(s for s in story.stale if s.claim.id == c.id)
+            later = s.later[-1] if s.later else None
+            tail = (
+                f", yet reports still had him in post {_on(later.published)}: that end date is stale "
+                "and the current terms are unknown"
+                if later
+                else ", a date that has passed; the current terms are unknown"
+            )
+            out.append(
+                Sentence(
+                    f"{short}'s contract was reported to run until {month_name(c.claim.when)}{tail}",
+                    [c, *(s.later[-1:] if s.later else [])],
+                )
+            )
+        elif current:
+            out.append(Sentence(f"{short}'s contract runs until {month_name(c.claim.when)}", [c]))
+        else:
+            club = c.claim.object
+            out.append(
+                Sentence(
+                    f"{short}'s contract with {club} had been due to run until {month_name(c.claim.when)}",
+                    [c],
+                )
+            )
+    return out
+
+
+def _job(story: Story, job: Any, short: str) -> list[Sentence]:
+    """A job status: how it looks (or was last reported), the newest reports for it, the other side."""
+    out: list[Sentence] = []
+    told = _telling(job.support, job.status)
+    if not told:
+        return []  # only old appointments: the role sentence says he is in post
+    word = STATUS_WORDS.get(job.status, job.status)
+    last = max((c.published for c in told if c.published), default=None)
+    age = days_between(last, story.as_of) if last else None
+    looks = f"was last reported {word} {_on(last)}" if age and age > FRESH_DAYS else f"looks {word}"
+    out.append(
+        Sentence(
+            f"{short}'s job at {job.club} {looks} (confidence {job.confidence:.2f}, "
+            f"{len({c.voice for c in job.support})} independent outlet(s) for, "
+            f"{len({c.voice for c in job.against})} against)",
+            [],
+        )
+    )
+    for c in told:
+        out.append(
+            Sentence(
+                f"{_cap(_on(c.claim.when or c.published))}, {_by_whom(c, short)} "
+                f"that {_status_clause(c, short)}",
+                [c],
+            )
+        )
+    if job.against:
+        c = max(job.against, key=lambda c: c.published or "")
+        out.append(Sentence(f"But other reports say {_status_clause(c, short)}", job.against))
+    return out
+
+
+def _last_post(story: Story, name: str) -> list[Sentence]:
+    """Without a post now: how his last one ended ("ended on 28 October 2024"), from the end claim,
+    or who the reports about his club have in charge since."""
+    replaced = [ln for ln in story.roles if ln.value == "replaced" and ln.claims]
+    if replaced:
+        ln = replaced[0]
+        who = ln.note.split(": ", 1)[-1].split(",", 1)[0]
+        since = min((c.published for c in ln.claims if c.published), default=None)
+        when = f" since {month_name(since)}" if since else ""
+        return [
+            Sentence(
+                f"{name} is no longer in charge of {ln.party}: reports have had {who} there{when}", ln.claims
+            )
+        ]
+    ended = [ln for ln in story.roles if ln.value == "former" and ln.note and ln.claims]
+    if not ended:
+        return []
+    ln = ended[0]
+    end = max(ln.claims, key=lambda c: (c.published or "", c.id or 0))
+    how = f": {end.claim.value}" if end.claim.type == "job_status" else ""
+    club = ln.party
+    return [Sentence(f"{name}'s spell as head coach of {club} ended {_on(end.published)}{how}", [end])]
+
+
+def _telling(support: list[StoryClaim], status: str) -> list[StoryClaim]:
+    """The (up to) three newest dated reports for a job status; an appointment only when the
+    status is the appointment (news), since "appointed" long after the fact says nothing of today."""
+    dated = [c for c in support if c.published] or support
+    told = [c for c in dated if status == "appointed" or c.claim.value != "appointed"]
+    return sorted(told, key=lambda c: c.published or "")[-3:]
+
+
 def _status_clause(c: StoryClaim, short: str) -> str:
     v = c.claim.value
     neg = c.claim.polarity == "negated"
+    own = c.claim.attribution and names_match(c.claim.attribution, c.claim.subject)
+    whose = "his" if own else f"{short}'s"
     if v == "secure":
-        return f"{short}'s job is {'not ' if neg else ''}safe"
+        return f"{whose} job is {'not ' if neg else ''}safe"
     if v == "at_risk":
-        return f"{short}'s job is {'not ' if neg else ''}at risk"
+        return f"{whose} job is {'not ' if neg else ''}at risk"
     if v == "extended":
-        return f"{short} has extended his contract"
+        return f"{'he' if own else short} has extended his contract"
     if v == "appointed":
-        return f"{short} has been appointed"
-    return f"{short} has {v}"
+        return f"{'he' if own else short} has been appointed"
+    return f"{'he' if own else short} has {v}"
 
 
 def _candidates(story: Story, job: str) -> list[Sentence]:
     if not story.candidates:
         return []
     out: list[Sentence] = []
-    # one sentence per report, so each names who that report put forward
+    # one sentence per report, so each names who that report put forward; past a few reports,
+    # one sentence with the most widely named first
     by_doc: dict[str, list[StoryClaim]] = {}
     for cand in story.candidates:
         for c in cand.claims:
             by_doc.setdefault(c.doc, []).append(c)
+    if len(by_doc) > PER_REPORT:
+        return _candidates_at_once(story, job)
     for claims in sorted(by_doc.values(), key=lambda cs: cs[0].published or ""):
-        c0 = claims[0]
-        stand_in = [c for c in claims if c.claim.modality == "conditional"]
-        named = [c for c in claims if c.claim.modality != "conditional"]
-        if named:
-            names = _names([c.claim.subject for c in named])
-            out.append(Sentence(f"{_cap(job)} {_on(c0.published)}: {names}", named))
-        if stand_in:
-            names = _names([c.claim.subject for c in stand_in]).replace(" and ", " or ")
-            out.append(
-                Sentence(
-                    f"If {c0.claim.object} had to act ({month_name(c0.published)}), "
-                    f"the stand-in would be {names}",
-                    stand_in,
-                )
-            )
+        out += _named_in_report(claims, job)
     top = story.candidates[0]
     if len(top.outlets) > 1:
         out.append(
@@ -218,6 +311,56 @@ def _candidates(story: Story, job: str) -> list[Sentence]:
                 f"{top.name} is the most widely named, by {len(top.outlets)} independent outlets",
                 top.claims,
             )
+        )
+    for cand in story.candidates:
+        if cand.ruled_out:
+            out.append(Sentence(f"{cand.name} has been ruled out", cand.ruled_out))
+    return out
+
+
+def _named_in_report(claims: list[StoryClaim], job: str) -> list[Sentence]:
+    """What one report said of the job: who it named, and who would stand in if the club had to act."""
+    out: list[Sentence] = []
+    c0 = claims[0]
+    stand_in = [c for c in claims if c.claim.modality == "conditional"]
+    named = [c for c in claims if c.claim.modality != "conditional"]
+    if named:
+        names = _names([c.claim.subject for c in named])
+        out.append(Sentence(f"{_cap(job)} {_on(c0.published)}: {names}", named))
+    if stand_in:
+        names = _names([c.claim.subject for c in stand_in]).replace(" and ", " or ")
+        out.append(
+            Sentence(
+                f"If {c0.claim.object} had to act ({month_name(c0.published)}), "
+                f"the stand-in would be {names}",
+                stand_in,
+            )
+        )
+    return out
+
+
+def _candidates_at_once(story: Story, job: str) -> list[Sentence]:
+    """Candidates named across many reports, in one sentence: the most widely named first, each
+    with how many independent outlets named him; stand-ins and ruled-out names after."""
+    named = [cand for cand in story.candidates if not cand.conditional_only]
+    out: list[Sentence] = []
+    if named:
+        items = [
+            f"{cand.name} ({len(cand.outlets)} outlets)" if len(cand.outlets) > 1 else cand.name
+            for cand in named
+        ]
+        latest = max((cand.latest or "" for cand in named), default="")
+        out.append(
+            Sentence(
+                f"{_cap(job)} up to {month_name(latest)}: {_names(items)}",
+                [c for cand in named for c in cand.claims],
+            )
+        )
+    stand_ins = [cand for cand in story.candidates if cand.conditional_only]
+    if stand_ins:
+        names = _names([cand.name for cand in stand_ins]).replace(" and ", " or ")
+        out.append(
+            Sentence(f"Named as stand-ins only if needed: {names}", [c for s in stand_ins for c in s.claims])
         )
     for cand in story.candidates:
         if cand.ruled_out:

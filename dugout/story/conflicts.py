@@ -5,7 +5,9 @@
   one report; "joined X" and "joined Y" within 60 days; two contract end
   dates within 60 days; "held talks" and "no contact" within 14 days. It needs
   two voices or one report: one outlet changing its line between two reports
-  is a change.
+  is a change. And it needs two different statements: two claims read off one
+  sentence never contradict each other, and a history note (`history.py`) never
+  contradicts the present.
 - A change is a later report moving the state of a question (at risk, then
   sacked; contract to 2024, then to 2026; `secure`, then `secure` contested by
   `at_risk`): the story moved on, nobody was wrong.
@@ -108,6 +110,21 @@ def _two_sources(a: StoryClaim, b: StoryClaim) -> bool:
     return a.doc == b.doc or (a.voice or a.doc) != (b.voice or b.doc)
 
 
+def one_statement(a: StoryClaim, b: StoryClaim) -> bool:
+    """Two claims read off one sentence of one report: a sentence never contradicts itself (two
+    readings of it are the extraction's doubt, not two statements)."""
+    if a.doc != b.doc:
+        return False
+    ea, eb = (a.claim.evidence or "").strip(), (b.claim.evidence or "").strip()
+    return bool(ea and eb) and (ea in eb or eb in ea)
+
+
+def comparable(a: StoryClaim, b: StoryClaim) -> bool:
+    """Whether two claims are two statements about the same moment: not one sentence read twice,
+    and neither a history note (a career note never contradicts the present)."""
+    return not one_statement(a, b) and not a.history and not b.history
+
+
 def _ordered(a: StoryClaim, b: StoryClaim) -> tuple[StoryClaim, StoryClaim]:
     ka = (a.report_day or date.max, a.id or 0)
     kb = (b.report_day or date.max, b.id or 0)
@@ -127,7 +144,11 @@ def _same_say(a: StoryClaim, b: StoryClaim) -> bool:
 
 
 def _status_side(c: StoryClaim) -> str | None:
+    """Which side of "is his job safe?" a status is on; an appointment is news of an arrival, not
+    a word on security, so it takes no side (a new man can be under pressure within weeks)."""
     v = c.claim.value
+    if v == "appointed":
+        return None
     side = "safe" if v in SAFE else "risk" if v in RISK else "end" if v in TERMINAL else None
     if side and c.claim.polarity == "negated":
         side = {"safe": "risk", "risk": "safe"}.get(side)
@@ -173,7 +194,9 @@ def _clash(a: StoryClaim, b: StoryClaim) -> str | None:
         wa, wb = ca.when or "", cb.when or ""
         if wa and wb and not (wa.startswith(wb) or wb.startswith(wa)):
             return f"two contract end dates: {wa} and {wb}"
-    if t == "coach_of" and names_match(ca.subject, cb.subject) and gap <= STATUS_WINDOW:
+    if t == "coach_of" and names_match(ca.subject, cb.subject) and a.doc != b.doc and gap <= STATUS_WINDOW:
+        # one report naming a coach at two clubs is a misreading (a rival, a career note): two
+        # reports are needed, and which club is his now is for the weight of evidence to say
         if ca.value == cb.value == "current" and not names_match(ca.object, cb.object):
             if ca.polarity == cb.polarity == "affirmed":
                 return f"head coach of {ca.object} and of {cb.object} at once"
@@ -224,7 +247,11 @@ def contradictions(claims: list[StoryClaim]) -> list[Contradiction]:
         groups[_clash_group(c)].append(c)
     for group in groups.values():
         for i, j in _candidate_pairs(group):
-            if _same_say(group[i], group[j]) or not _two_sources(group[i], group[j]):
+            if (
+                _same_say(group[i], group[j])
+                or not _two_sources(group[i], group[j])
+                or not comparable(group[i], group[j])
+            ):
                 continue
             a, b = _ordered(group[i], group[j])
             reason = _clash(a, b)
@@ -276,7 +303,7 @@ def changes(claims: list[StoryClaim]) -> list[Change]:
     per_q: dict[tuple, dict[str, list[StoryClaim]]] = defaultdict(lambda: defaultdict(list))
     for c in claims:
         q = _question(c)
-        if q is not None and c.report_day is not None:
+        if q is not None and c.report_day is not None and not c.history:  # a career note moves nothing
             per_q[q][c.doc].append(c)
     out: list[Change] = []
     for reports in per_q.values():

@@ -48,6 +48,13 @@ class StoryClaim:
         return bool(self.claim.when)
 
     @property
+    def history(self) -> bool:
+        """True when the claim's clause places it in the past (a career note): see `history.py`."""
+        from .history import is_history
+
+        return is_history(self.claim, start_of(self.published))
+
+    @property
     def date(self) -> str | None:
         """When it happened or will happen, as precise as known: `when`, else the report's date."""
         return self.claim.when or self.published
@@ -93,6 +100,8 @@ class StoryInput:
     claims: list[StoryClaim]
     clusters: dict[str, str | None] = field(default_factory=dict)
     track: dict[str, Any] = field(default_factory=dict)
+    people: dict[str, set[str]] = field(default_factory=dict)
+    """What the store's claims make the people named for a job (folded name -> coach, player ...)."""
 
     @property
     def docs(self) -> list[str]:
@@ -242,3 +251,26 @@ def load_all(store: Any, as_of: str | None = None) -> list[StoryClaim]:
     claims = [c for c in to_story_claims(store.claims(), outlets) if on_or_before(c, as_of)]
     assign_voices(claims, {})
     return claims
+
+
+def people_kinds(store: Any, names: set[str]) -> dict[str, set[str]]:
+    """Folded name -> what the store's claims with that person as subject make him ("coach",
+    "player", "executive"; see `eligible.store_kinds`), in one query over the subject index."""
+    from sqlalchemy import select
+
+    from dugout.store.schema import claims as claims_t
+
+    from .eligible import store_kinds
+
+    folded = sorted({fold(n) for n in names if n})
+    found: dict[str, list[Any]] = {}
+    c = claims_t.c
+    with store.engine.connect() as conn:
+        for i in range(0, len(folded), 500):
+            query = select(c.subject_folded, c.type, c.value, c.polarity).where(
+                c.subject_folded.in_(folded[i : i + 500]),
+                c.type.in_(("coach_of", "job_status", "transfer", "holds_role")),
+            )
+            for row in conn.execute(query):
+                found.setdefault(row.subject_folded, []).append(row)
+    return {name: store_kinds(rows) for name, rows in found.items()}

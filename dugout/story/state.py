@@ -8,7 +8,6 @@ older and conflicting reports kept beside it rather than dropped.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,51 +16,22 @@ from dugout.kb.names import fold, names_match
 from .confidence import confidence, explain, strength
 from .conflicts import RISK, SAFE, TERMINAL, Change, Contradiction, Stale, changes, contradictions, stale
 from .dates import days_between
+from .eligible import can_hold_job
+from .lines import Line, cites, group_by, object_is, order_key, subject_is
 from .load import StoryClaim, StoryInput
 from .phrases import phrase
+from .posts import club_staff, club_standing, coaching_posts, current_club, last_ended, person_standing
 
+NEW_DAYS = 90
+"""An appointment older than this (as of the story's date) is a coach in post, no longer news."""
 STAGES = {"linked": 0, "shortlisted": 1, "approached": 2, "offered": 3}
 TRANSFER_STAGES = {"interest": 0, "bid": 1, "negotiating": 2, "agreed": 3, "loan": 4, "signed": 5}
 PERSON_TYPES = ("coach_of", "holds_role", "job_status", "contract_until", "candidate_for", "transfer")
 CLUB_SUBJECT_TYPES = ("squad_need", "match_result")
 
 
-def _key(c: StoryClaim) -> tuple:
-    return (c.report_day.isoformat() if c.report_day else "9999", c.id or 0)
-
-
-def _cites(claims: list[StoryClaim]) -> list[dict[str, Any]]:
-    return [c.cite() for c in sorted(claims, key=_key)]
-
-
-@dataclass
-class Line:
-    """One statement of the story ("head coach of Real Madrid") and the claims it rests on."""
-
-    section: str
-    text: str
-    claims: list[StoryClaim]
-    value: str | None = None
-    note: str = ""
-
-    @property
-    def voices(self) -> list[str]:
-        return sorted({c.voice or c.doc for c in self.claims if c.claim.polarity == "affirmed"})
-
-    @property
-    def latest(self) -> str | None:
-        dates = [c.published or c.claim.when for c in self.claims if c.published or c.claim.when]
-        return max(dates) if dates else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "section": self.section,
-            "text": self.text,
-            "value": self.value,
-            "note": self.note,
-            "independent_outlets": len(self.voices),
-            "sources": _cites(self.claims),
-        }
+_key = order_key
+_cites = cites
 
 
 @dataclass
@@ -189,105 +159,15 @@ def kind_of(name: str, claims: list[StoryClaim]) -> str:
     return "person" if person >= club else "club"
 
 
-def _subject_is(c: StoryClaim, name: str) -> bool:
-    return names_match(c.claim.subject, name)
-
-
-def _object_is(c: StoryClaim, name: str | None) -> bool:
-    return name is not None and names_match(c.claim.object, name)
-
-
-def _group(claims: list[StoryClaim], key) -> dict[Any, list[StoryClaim]]:
-    groups: dict[Any, list[StoryClaim]] = defaultdict(list)
-    for c in claims:
-        groups[key(c)].append(c)
-    return groups
-
-
-def _latest_report(claims: list[StoryClaim]) -> list[StoryClaim]:
-    """The claims of the newest report among `claims`."""
-    newest = max(claims, key=_key)
-    return [c for c in claims if c.doc == newest.doc]
-
-
-def coaching_posts(claims: list[StoryClaim], person: str) -> list[Line]:
-    """A person's posts as the newest report on each states them; a later sacking ends a spell."""
-    lines = []
-    mine = [c for c in claims if _subject_is(c, person) and c.claim.type in ("coach_of", "holds_role")]
-    ends = [c for c in claims if _subject_is(c, person) and c.claim.type == "job_status"]
-    for (t, _obj, _role), group in _group(
-        mine,
-        lambda c: (c.claim.type, fold(c.claim.object), c.claim.value if c.claim.type == "holds_role" else ""),
-    ).items():
-        newest = _latest_report(group)
-        value = newest[0].claim.value
-        same = [c for c in group if c.claim.value == value and c.claim.polarity == "affirmed"]
-        note = ""
-        if t == "coach_of" and value in ("current", "interim"):
-            ended = [
-                e
-                for e in ends
-                if e.claim.value in TERMINAL
-                and _object_is(e, newest[0].claim.object)
-                and _key(e) >= _key(newest[0])
-            ]
-            if ended:
-                value = "former"
-                note = f"{ended[-1].claim.value} ({ended[-1].outlet}, {ended[-1].published})"
-                same = same + ended
-        c0 = newest[0].claim
-        text = (
-            {"current": "head coach", "former": "former coach", "incoming": "incoming coach"}.get(
-                value or "", value or ""
-            )
-            + f" of {c0.object}"
-            if t == "coach_of"
-            else f"{phrase(c0, qualify=False).split(' is ', 1)[-1]}"
-        )
-        lines.append(Line("role", text, same or newest, value, note))
-    order = {"current": 0, "interim": 1, "incoming": 2}
-    return sorted(lines, key=lambda ln: (order.get(ln.value or "", 3 if ln.section else 4), ln.text))
-
-
-def club_staff(claims: list[StoryClaim], club: str) -> list[Line]:
-    """Who coaches and runs a club, per the newest report on each person."""
-    lines = []
-    staff = [c for c in claims if _object_is(c, club) and c.claim.type in ("coach_of", "holds_role")]
-    for _k, group in _group(
-        staff,
-        lambda c: (
-            c.claim.type,
-            fold(c.claim.subject),
-            c.claim.value if c.claim.type == "holds_role" else "",
-        ),
-    ).items():
-        newest = _latest_report(group)
-        c0 = newest[0].claim
-        same = [c for c in group if c.claim.value == c0.value]
-        label = (
-            "head coach"
-            if c0.type == "coach_of" and c0.value == "current"
-            else (
-                f"{c0.value} coach"
-                if c0.type == "coach_of"
-                else phrase(c0, qualify=False).split(" is ", 1)[-1]
-            )
-        )
-        if c0.type == "holds_role":
-            label = label.replace(f" of {c0.object}", "")
-        lines.append(Line("staff", f"{label}: {c0.subject}", same, c0.value))
-    # two "current" head coaches cannot both be right: the best-sourced, newest one leads, others are disputed
-    heads = [ln for ln in lines if ln.value == "current" and ln.claims[0].claim.type == "coach_of"]
-    heads.sort(key=lambda ln: (len(ln.voices), ln.latest or ""), reverse=True)
-    for ln in heads[1:]:
-        ln.value = "disputed"
-        ln.note = f"also reported as head coach; {heads[0].text.split(': ', 1)[-1]} is better sourced"
-    order = {"current": 0, "interim": 1, "incoming": 2, "disputed": 3, "former": 9}
-    return sorted(lines, key=lambda ln: (order.get(ln.value or "", 5), ln.text))
+_subject_is, _object_is, _group = subject_is, object_is, group_by
 
 
 def job_statuses(
-    claims: list[StoryClaim], person: str, as_of: str | None, track: dict[str, Any]
+    claims: list[StoryClaim],
+    person: str,
+    as_of: str | None,
+    track: dict[str, Any],
+    clubs: set[str] | None = None,
 ) -> list[JobStatus]:
     """The person's job status at each club: the stronger side of the current spell, with confidence.
 
@@ -296,9 +176,17 @@ def job_statuses(
     `extended` / `appointed` stand together against `at_risk`, each side
     weighed by the confidence formula. Claims of the losing side that are
     older than 14 days before the newest winning claim are history (see
-    changes), not reports against.
+    changes), not reports against. History notes ("had been under pressure") count for
+    nothing; `clubs` (folded names) keeps only the jobs at those clubs.
     """
-    mine = [c for c in claims if _subject_is(c, person) and c.claim.type == "job_status"]
+    mine = [
+        c
+        for c in claims
+        if _subject_is(c, person)
+        and c.claim.type == "job_status"
+        and not c.history
+        and (clubs is None or fold(c.claim.object) in clubs)
+    ]
     posts = [
         c
         for c in claims
@@ -307,6 +195,8 @@ def job_statuses(
     out = []
     for club_key, group in _group(mine, lambda c: fold(c.claim.object)).items():
         group.sort(key=_key)
+        if any(c.published for c in group):  # an undated report never outranks dated ones
+            group = [c for c in group if c.published]
         club = next((c.claim.object for c in group if c.claim.object), None)
         terminal = [c for c in group if c.claim.value in TERMINAL and c.claim.polarity == "affirmed"]
         spell = group
@@ -359,6 +249,8 @@ def job_statuses(
             if anchor.claim.polarity == "affirmed"
             else ("secure" if win_safe else "at_risk")
         )
+        if status == "appointed" and (days_between(anchor.report_day, as_of) or 0) > NEW_DAYS:
+            status = "secure"  # appointed long ago and nothing against since: in post, not new
         out.append(
             JobStatus(
                 person,
@@ -373,9 +265,20 @@ def job_statuses(
     return out
 
 
-def candidates(claims: list[StoryClaim], club: str, holder: str | None = None) -> list[Candidate]:
-    """People named for the club's job, ranked by independent outlets, then recency, then stage."""
-    named = [c for c in claims if c.claim.type == "candidate_for" and _object_is(c, club)]
+def candidates(
+    claims: list[StoryClaim],
+    club: str,
+    holder: str | None = None,
+    people: dict[str, set[str]] | None = None,
+) -> list[Candidate]:
+    """People named for the club's job who can hold it (`eligible.py`: never players, owners,
+    places or fragments), ranked by independent outlets, then recency, then stage.
+
+    `people` maps a folded name to what the store's other claims make him (coach, player ...)."""
+    from .dedup import _kb
+
+    kb = _kb()
+    named = [c for c in claims if c.claim.type == "candidate_for" and _object_is(c, club) and not c.history]
     out = []
     for _k, group in _group(named, lambda c: fold(c.claim.subject)).items():
         person = group[0].claim.subject
@@ -383,7 +286,7 @@ def candidates(claims: list[StoryClaim], club: str, holder: str | None = None) -
             continue
         yes = [c for c in group if c.claim.polarity == "affirmed"]
         no = [c for c in group if c.claim.polarity == "negated"]
-        if not yes:
+        if not yes or not can_hold_job(person, yes, kb, people):
             continue
         stage = max((c.claim.value or "linked" for c in yes), key=lambda v: STAGES.get(v, 0))
         voices = sorted({c.voice or c.doc for c in yes})
@@ -522,6 +425,44 @@ def _reports(claims: list[StoryClaim]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+def _person_state(
+    story: Story, claims: list[StoryClaim], everything: list[StoryClaim], inp: StoryInput
+) -> None:
+    """A person's post now, his job status there (or where he was last), candidates to succeed him."""
+    name = story.name
+    club_claims = everything[len(claims) :] or None  # the claims naming his club, not him
+    standing = person_standing(claims, name, inp.as_of, club_claims)
+    story.roles = coaching_posts(claims, name, inp.as_of, standing)
+    club = current_club(standing)
+    last = last_ended(standing) if club is None else None
+    end = last.ended_by() if last is not None else None
+    # where he is now; else where a sacking or resignation ended his last post
+    where = club or (last.name if last and end and end.claim.type == "job_status" else None)
+    story.jobs = job_statuses(claims, name, inp.as_of, inp.track, {fold(where)}) if where else []
+    if club is not None:
+        story.candidates = candidates(everything, club, holder=name, people=inp.people)
+    story.linked_elsewhere = [
+        Line("linked", phrase(c.claim), [c], c.claim.value, note=c.date or "")
+        for c in sorted(claims, key=_key)
+        if c.claim.type == "candidate_for" and _subject_is(c, name) and not c.history
+    ]
+    story.transfers_in = person_transfers(claims, name)
+
+
+def _club_state(story: Story, claims: list[StoryClaim], inp: StoryInput) -> None:
+    """A club's staff (its head coach now), his job status, candidates, transfers, needs, results."""
+    name = story.name
+    standing = club_standing(claims, name, inp.as_of)
+    story.roles = club_staff(claims, name, inp.as_of, standing)
+    coach = standing.now.name if standing.now is not None else None
+    if coach is not None:
+        story.jobs = job_statuses(claims, coach, inp.as_of, inp.track, {fold(name)})
+    story.candidates = candidates(claims, name, holder=coach, people=inp.people)
+    story.transfers_in, story.transfers_out = transfers(claims, name)
+    story.needs = needs(claims, name)
+    story.results = results(claims, name)
+
+
 def build_story(inp: StoryInput, related: list[StoryClaim] | None = None) -> Story:
     """The story of `inp.name` as of `inp.as_of`; `related` adds claims about the person's club(s)."""
     claims = inp.claims
@@ -530,36 +471,9 @@ def build_story(inp: StoryInput, related: list[StoryClaim] | None = None) -> Sto
     story = Story(name=name, kind=kind, as_of=inp.as_of)
     everything = claims + [c for c in related or [] if c.id not in {x.id for x in claims}]
     if kind == "person":
-        story.roles = coaching_posts(claims, name)
-        story.jobs = job_statuses(claims, name, inp.as_of, inp.track)
-        clubs = [
-            ln.claims[0].claim.object
-            for ln in story.roles
-            if ln.section == "role"
-            and ln.value in ("current", "interim")
-            and ln.claims[0].claim.type == "coach_of"
-        ]
-        for club in clubs:
-            story.candidates += candidates(everything, club, holder=name)
-        story.linked_elsewhere = [
-            Line("linked", phrase(c.claim), [c], c.claim.value, note=c.date or "")
-            for c in sorted(claims, key=_key)
-            if c.claim.type == "candidate_for" and _subject_is(c, name)
-        ]
-        story.transfers_in = person_transfers(claims, name)
+        _person_state(story, claims, everything, inp)
     else:
-        story.roles = club_staff(claims, name)
-        coaches = [
-            ln.claims[0].claim.subject
-            for ln in story.roles
-            if ln.value == "current" and ln.claims[0].claim.type == "coach_of"
-        ]
-        for coach in coaches:
-            story.jobs += job_statuses(claims, coach, inp.as_of, inp.track)
-        story.candidates = candidates(claims, name, holder=coaches[0] if coaches else None)
-        story.transfers_in, story.transfers_out = transfers(claims, name)
-        story.needs = needs(claims, name)
-        story.results = results(claims, name)
+        _club_state(story, claims, inp)
     story.contracts = [
         Line("contract", f"contract with {c.claim.object} until {c.claim.when}", [c], c.claim.when)
         for c in sorted(claims, key=_key)

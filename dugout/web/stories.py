@@ -21,7 +21,7 @@ from dugout.kb.names import fold
 from dugout.store import Store
 from dugout.store.schema import articles as articles_t
 from dugout.store.schema import claims as claims_t
-from dugout.story import Event, Story, StoryClaim, build_story, related_job_claims, story_input, timeline
+from dugout.story import Event, Story, StoryClaim, complete_story, story_input, timeline
 from dugout.story.load import track_as_of
 from dugout.story.track import Outcome, OutletRecord, stored_outcomes, stored_records
 
@@ -93,5 +93,5 @@ def _story_view(
     if inp is None:
         return None
     inp.track = track_as_of(store, inp.as_of, inp.claims)
-    story = build_story(inp, related_job_claims(store, inp))
+    story = complete_story(store, inp)
     return StoryView(story, inp.claims, timeline(inp.claims))

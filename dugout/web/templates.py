@@ -66,6 +66,20 @@ def label(value: str | None) -> str:
     return (value or "").replace("_", " ")
 
 
+def strongest_first(claims: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The reports a tile cites (the strongest three, one per outlet first) and the rest it folds
+    into "and N more", each report once, oldest first (`dugout.story.lines.strongest`)."""
+    from dugout.story.lines import SHOWN, strongest
+
+    top, rest = strongest(list(claims), n=len(claims))
+    one: dict[str, Any] = {}
+    for c in top + rest:  # each report once, at its strongest claim
+        one.setdefault(c.doc, c)
+    ranked = list(one.values())
+    by_date = lambda c: (c.published or "9999", c.id or 0)  # noqa: E731
+    return sorted(ranked[:SHOWN], key=by_date), sorted(ranked[SHOWN:], key=by_date)
+
+
 env = Environment(
     loader=FileSystemLoader(str(TEMPLATES)),
     autoescape=True,
@@ -73,7 +87,7 @@ env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-env.filters.update(q=q, pretty_date=pretty_date, label=label)
+env.filters.update(q=q, pretty_date=pretty_date, label=label, strongest=strongest_first)
 env.globals.update(
     safe_url=safe_url,
     story_url=story_url,
