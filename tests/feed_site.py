@@ -205,10 +205,9 @@ def _handler(site: FeedSite) -> type[http.server.BaseHTTPRequestHandler]:
                 code, headers = site.status[path]
                 self._send(code, b"server error", {"Content-Type": "text/plain", **headers})
                 return
-            if path in site.broken:
-                self._send(
-                    200, b"<rss><channel><item><title>cut off", {"Content-Type": "application/rss+xml"}
-                )
+            if path in site.broken:  # a truncated download: not even one whole element
+                cut = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Cut off'
+                self._send(200, cut, {"Content-Type": "application/rss+xml"})
                 return
             body, media, validators = site.body(path)
             if not media:

@@ -93,8 +93,13 @@ def _read(got: Fetched, url: str, validators: dict[str, str | None]) -> Polled:
 
 def _feed(data: bytes, url: str, validators: dict[str, str | None]) -> Polled:
     found = list(read_entries(data, feed_url=url))
-    entries = [f for f in found if isinstance(f, FeedEntry)]
+    entries = [f for f in found if isinstance(f, FeedEntry) and (f.text or f.link)]
     problems = [str(f) for f in found if isinstance(f, InputProblem)]
+    problems += [
+        f"{f.title or f.id}: no text and no link"
+        for f in found
+        if isinstance(f, FeedEntry) and not (f.text or f.link)
+    ]
     if problems and not entries:  # the document itself is broken (or holds only bad entries)
         raise PollError(problems[0])
     title = next((e.outlet for e in entries if e.outlet), None)

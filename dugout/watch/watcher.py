@@ -200,14 +200,16 @@ class Watcher:
 
     def _read_pending(self, done: Cycle, stop: threading.Event | None) -> None:
         waiting: dict[Future[Article], Item] = {}
+        links: set[str] = set()
+        later: list[Item] = []  # a second entry with a link being fetched now: the first decides it
         for item in self.ledger.pending():
-            known = already_done(item, self.store, self.ledger)
-            if known is not None:
-                self.ledger.finish(item, known.status, known.doc)
-                done.skipped += 1
-                log.info("entry %s: %s %s", item.link or item.entry_key, _said(known.status), known.doc)
-            else:
-                waiting[self.pool.submit(read_article, item, self.fetcher)] = item
+            if self._skip_known(done, item):
+                continue
+            if item.link and item.link in links:
+                later.append(item)
+                continue
+            links.add(item.link or "")
+            waiting[self.pool.submit(read_article, item, self.fetcher)] = item
         for future in as_completed(waiting):
             if stop is not None and stop.is_set():
                 return
@@ -218,6 +220,18 @@ class Watcher:
                 self._item_failed(done, item, e)
                 continue
             self._store(done, item, article)
+        for item in later:
+            self._skip_known(done, item)
+
+    def _skip_known(self, done: Cycle, item: Item) -> bool:
+        """Finish an entry that needs no fetch (its report or its URL is stored); True if it did."""
+        known = already_done(item, self.store, self.ledger)
+        if known is None:
+            return False
+        self.ledger.finish(item, known.status, known.doc)
+        done.skipped += 1
+        log.info("entry %s: %s %s", item.link or item.entry_key, _said(known.status), known.doc)
+        return True
 
     def _item_failed(self, done: Cycle, item: Item, e: Exception) -> None:
         where = item.link or item.entry_key

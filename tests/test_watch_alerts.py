@@ -1,0 +1,206 @@
+"""Alerts for followed names, on real corpus reports about one coach served by a local site.
+
+The three reports (Tottenham's coach under pressure; the club sacking him; another outlet
+reporting the same sacking) are chosen for their plain job-status sentences, and what each
+test expects is read from the claims the extractor actually stored for them, not written
+in: the followed name, the club, and the values before and after.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import httpx
+import pytest
+from markupsafe import escape
+
+from dugout.records import Claim
+from dugout.store import Store
+from dugout.watch.alerts import follow, follows, recent_alerts, unfollow
+from dugout.watch.changes import label
+from dugout.watch.ledger import Ledger
+from dugout.watch.polite import Fetcher
+from dugout.watch.webhook import Webhook, sign, verify
+from dugout.web import create_app
+
+try:
+    from tests.feed_site import FeedSite, Item, corpus_records, page_from_record
+    from tests.test_web_support import LiveServer
+    from tests.watch_fixtures import _watch_logs, extract, log_lines, site, store, watcher  # noqa: F401
+except ImportError:  # tests/ is not a package
+    from feed_site import FeedSite, Item, corpus_records, page_from_record
+    from test_web_support import LiveServer
+    from watch_fixtures import _watch_logs, extract, log_lines, site, store, watcher  # noqa: F401
+
+BASE, CHANGE, REPEAT = "ziv-gdelt-8936476563da", "ziv-gdelt-f40148ab4648", "ziv-gdelt-b931d890ff34"
+"""Under pressure (BBC, 2026-01-21); sacked (Metro, 2026-02-11); sacked, again (SB Nation, 2026-02-11)."""
+SECRET = "test-secret-not-for-production"
+
+
+def publish(site: FeedSite, rid: str, records: dict[str, dict[str, Any]]) -> str:
+    record = records[rid]
+    site.publish("/rss", Item(record["title"], f"/news/{rid}", record["published"]), page_from_record(record))
+    return site.url(f"/news/{rid}")
+
+
+def stored_claims(store: Store, url: str) -> tuple[str, list[Claim]]:
+    """The id and claims of the report stored from a page URL."""
+    found = [a for a in store.articles() if a.url == url]
+    assert len(found) == 1, f"{url} stored {len(found)} times"
+    return found[0].id, store.claims_of(found[0].id)
+
+
+def job_claim(claims: list[Claim], person: str | None = None) -> Claim:
+    jobs = [c for c in claims if c.type == "job_status" and c.polarity == "affirmed"]
+    jobs = [c for c in jobs if person is None or c.subject == person]
+    if not jobs:
+        pytest.fail(
+            "the extractor no longer reads a job status here; choose reports whose job-status statement "
+            f"it reads (claims: {[(c.type, c.subject, c.value) for c in claims]})"
+        )
+    return jobs[0]
+
+
+@pytest.fixture
+def spurs(site: FeedSite, store: Store, extract: Any) -> Iterator[dict[str, Any]]:
+    """The base report stored and its coach followed: the baseline every test starts from."""
+    records = corpus_records({BASE, CHANGE, REPEAT})
+    site.add_feed("/rss", "rss", "Football")
+    Ledger(store.engine).add_feed(site.url("/rss"))
+    w = watcher(store, extract)
+    base_url = publish(site, BASE, records)
+    assert w.cycle(once=True).stored == 1
+    _doc, claims = stored_claims(store, base_url)
+    before = job_claim(claims)
+    assert follow(store, before.subject)
+    yield {"records": records, "watcher": w, "before": before}
+    w.close()
+
+
+def test_followed_coach_gets_one_alert_when_his_job_status_changes_and_none_for_a_repeat(
+    site: FeedSite, store: Store, spurs: dict[str, Any]
+) -> None:
+    w, before, records = spurs["watcher"], spurs["before"], spurs["records"]
+    coach = before.subject
+
+    change_url = publish(site, CHANGE, records)
+    moved = w.cycle(once=True)
+    change_doc, change_claims = stored_claims(store, change_url)
+    after = job_claim(change_claims, coach)
+    assert (after.object, after.value) != (before.object, before.value) or pytest.fail(
+        "the extractor reads the same job status in both reports; choose another pair"
+    )
+    assert len(moved.alerts) == 1, [a.summary for a in moved.alerts]
+    alert = moved.alerts[0]
+    assert alert.kind == "job_status"
+    assert alert.name == coach and alert.story == coach
+    assert (alert.before, alert.after) == (label(before.value), label(after.value))
+    assert alert.claim["type"] == "job_status" and alert.claim["value"] == after.value
+    assert alert.evidence == after.evidence and alert.evidence in store.article(change_doc).text
+    assert (alert.doc, alert.url) == (change_doc, change_url)
+    assert alert.published == records[CHANGE]["published"]
+
+    repeat_url = publish(site, REPEAT, records)
+    repeated = w.cycle(once=True)
+    _doc, repeat_claims = stored_claims(store, repeat_url)
+    again = job_claim(repeat_claims, coach)
+    assert again.value == after.value or pytest.fail("the extractor no longer reads the repeat as a repeat")
+    assert repeated.stored == 1 and repeated.alerts == []
+    assert [a.uuid for a in recent_alerts(store)] == [alert.uuid]
+
+
+def test_a_report_stored_by_another_process_is_caught_up_once(
+    site: FeedSite, store: Store, spurs: dict[str, Any], extract: Any
+) -> None:
+    """A watcher killed between storing a report and checking the followed names (or a report
+    ingested by `dugout ingest`) is checked on the next cycle, and announced once."""
+    from dataclasses import replace
+
+    from dugout.ingest.html import article_from_html
+
+    w, records = spurs["watcher"], spurs["records"]
+    page = article_from_html(
+        page_from_record(records[CHANGE]), doc_id="ingested-elsewhere", url="https://x.test/a"
+    )
+    article = replace(page, published=records[CHANGE]["published"])  # dated, as its feed entry dates it
+    assert store.add_report(article, extract(article))
+    first = w.cycle(once=True)
+    assert [a.kind for a in first.alerts] == ["job_status"]
+    assert first.alerts[0].doc == "ingested-elsewhere"
+    assert w.cycle(once=True).alerts == []
+    assert len(recent_alerts(store)) == 1
+
+
+def test_follow_unfollow_and_the_baseline(store: Store, spurs: dict[str, Any]) -> None:
+    coach = spurs["before"].subject
+    assert not follow(store, coach.upper())  # the same name, folded
+    (f,) = follows(store)
+    assert f.story == coach and f.state, "the baseline holds the story's state when it was followed"
+    assert any(key.startswith("job_status|") for key in f.state)
+    assert recent_alerts(store) == [], "what was known when following is not announced"
+    assert unfollow(store, coach) and not unfollow(store, coach)
+    assert follows(store) == []
+
+
+def test_alerts_go_to_a_signed_webhook_retried_after_a_refusal(
+    site: FeedSite, store: Store, spurs: dict[str, Any], caplog: Any
+) -> None:
+    w, records = spurs["watcher"], spurs["records"]
+    site.status["/hook"] = (503, {"Retry-After": "1"})
+    w.webhook = Webhook(site.url("/hook"), SECRET, Fetcher(allow_private=True, host_interval=0), base_delay=1)
+    publish(site, CHANGE, records)
+    (alert,) = w.cycle(once=True).alerts
+    assert site.received == []
+    assert "retrying in 1s (attempt 1 of 8)" in "\n".join(log_lines(caplog))
+    del site.status["/hook"]
+    time.sleep(1.1)
+    w.cycle(once=True)
+    ((_when, headers, body),) = site.received
+    assert headers["X-Dugout-Delivery"] == alert.uuid and headers["X-Dugout-Event"] == "alert"
+    assert verify(SECRET, headers["X-Dugout-Timestamp"], body, headers["X-Dugout-Signature"])
+    assert not verify("another secret", headers["X-Dugout-Timestamp"], body, headers["X-Dugout-Signature"])
+    assert headers["X-Dugout-Signature"] == sign(SECRET, headers["X-Dugout-Timestamp"], body)
+    sent = json.loads(body)
+    assert sent["type"] == "alert" and sent["alert"]["uuid"] == alert.uuid
+    assert sent["alert"]["evidence"] == alert.evidence and sent["alert"]["source"]["url"] == alert.url
+    w.cycle(once=True)
+    assert len(site.received) == 1, "a delivered alert is not sent again"
+
+
+def test_atom_feeds_pages_and_api_show_the_alert(
+    site: FeedSite, store: Store, spurs: dict[str, Any], tmp_path: Path
+) -> None:
+    w, records = spurs["watcher"], spurs["records"]
+    coach = spurs["before"].subject
+    publish(site, CHANGE, records)
+    (alert,) = w.cycle(once=True).alerts
+    app = create_app(store.url, None, False)
+    with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=30) as client:
+        for path in ("/alerts.atom", f"/stories/{coach}/alerts.atom"):
+            r = client.get(path)
+            assert r.status_code == 200 and r.headers["content-type"] == "application/atom+xml"
+            parsed = feedparser.parse(r.content)
+            assert parsed.version == "atom10" and not parsed.bozo, parsed.get("bozo_exception")
+            (entry,) = parsed.entries
+            assert entry.id == f"urn:uuid:{alert.uuid}"
+            assert entry.title == alert.summary
+            assert alert.evidence in entry.summary
+            assert entry.link.startswith(server.url + "/reports/") and entry.link.endswith(
+                f"#claim-{alert.claim_id}"
+            )
+            assert client.get(entry.link.removeprefix(server.url)).status_code == 200
+        assert feedparser.parse(client.get("/stories/Nobody%20Known/alerts.atom").content).entries == []
+        browser = client.get("/alerts.atom", headers={"Accept": "text/html,application/xml;q=0.9"})
+        assert browser.headers["content-type"].startswith("application/xml")
+        assert "script-src" not in browser.headers["content-security-policy"]
+        assert "default-src 'none'" in browser.headers["content-security-policy"]
+        for page in ("/", f"/stories/{coach}", "/alerts"):
+            html = client.get(page).text
+            assert 'class="alert k-job_status"' in html and escape(alert.evidence) in html
+        api = client.get("/api/alerts", params={"about": coach}).json()
+        assert [a["uuid"] for a in api["items"]] == [alert.uuid]
