@@ -31,11 +31,31 @@ from dugout.web import create_app
 try:
     from tests.feed_site import FeedSite, Item, corpus_records, page_from_record
     from tests.test_web_support import LiveServer
-    from tests.watch_fixtures import _watch_logs, extract, log_lines, site, store, watcher  # noqa: F401
+    from tests.watch_fixtures import (  # noqa: F401
+        _watch_logs,
+        db_url,
+        extract,
+        log_lines,
+        pg_database,
+        pg_url,
+        site,
+        store,
+        watcher,
+    )
 except ImportError:  # tests/ is not a package
     from feed_site import FeedSite, Item, corpus_records, page_from_record
     from test_web_support import LiveServer
-    from watch_fixtures import _watch_logs, extract, log_lines, site, store, watcher  # noqa: F401
+    from watch_fixtures import (  # noqa: F401
+        _watch_logs,
+        db_url,
+        extract,
+        log_lines,
+        pg_database,
+        pg_url,
+        site,
+        store,
+        watcher,
+    )
 
 BASE, CHANGE, REPEAT = "ziv-gdelt-8936476563da", "ziv-gdelt-f40148ab4648", "ziv-gdelt-b931d890ff34"
 """Under pressure (BBC, 2026-01-21); sacked (Metro, 2026-02-11); sacked, again (SB Nation, 2026-02-11)."""
@@ -204,3 +224,61 @@ def test_atom_feeds_pages_and_api_show_the_alert(
             assert 'class="alert k-job_status"' in html and escape(alert.evidence) in html
         api = client.get("/api/alerts", params={"about": coach}).json()
         assert [a["uuid"] for a in api["items"]] == [alert.uuid]
+
+
+STAGES = {
+    "transfer": ["interest", "bid", "negotiating", "agreed", "loan", "signed"],
+    "candidate_for": ["linked", "shortlisted", "approached", "offered"],
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "first", "then"),
+    [
+        # Chelsea and Benfica "amid discussions over a move for" a midfielder, then "continuing talks"
+        ("transfer", "ziv-gdelt-f1a6d2107ee3", "ziv-gdelt-9ac8f5c09b31"),
+        # a coach "also an option" for a vacant job, then named among those on a shortlist
+        ("candidate_for", "ziv-gdelt-744264c1b353", "ziv-gdelt-a12a22a38db8"),
+    ],
+)
+def test_a_move_to_a_further_stage_is_announced(
+    site: FeedSite, store: Store, extract: Any, kind: str, first: str, then: str
+) -> None:
+    records = corpus_records({first, then})
+    site.add_feed("/rss", "rss", "Football")
+    Ledger(store.engine).add_feed(site.url("/rss"))
+    w = watcher(store, extract)
+    first_url = publish(site, first, records)
+    w.cycle(once=True)
+    then_url = publish(site, then, records)  # on the site, read by the next cycle
+
+    def stages(url: str) -> dict[tuple[str, str | None], str]:
+        order = STAGES[kind]
+        found: dict[tuple[str, str | None], str] = {}
+        for c in stored_claims(store, url)[1]:
+            if c.type == kind and c.polarity == "affirmed" and c.value in order:
+                key = (c.subject, c.object)
+                found[key] = max(found.get(key, c.value), c.value, key=order.index)
+        return found
+
+    before = stages(first_url)
+    assert before, f"the extractor reads no {kind} claim in {first}; choose another report"
+    for person in {p for p, _club in before}:
+        follow(store, person)
+    w.cycle(once=True)
+    after = stages(then_url)
+    order = STAGES[kind].index
+    expected = {
+        pair: (label(was), label(now))
+        for pair, was in before.items()
+        if (now := after.get(pair)) and (now != was if kind == "transfer" else order(now) > order(was))
+    }
+    assert expected, f"the extractor reads no {kind} in {then} further on than in {first}: {before} / {after}"
+    found = {
+        (a.claim["subject"], a.claim["object"]): (a.before, a.after)
+        for a in recent_alerts(store)
+        if a.kind == kind.split("_")[0] and (a.claim["subject"], a.claim["object"]) in before
+    }
+    assert found == expected
+    assert {a.doc for a in recent_alerts(store)} == {stored_claims(store, then_url)[0]}
+    w.close()

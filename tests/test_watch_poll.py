@@ -21,10 +21,30 @@ from dugout.watch.timing import seconds_until
 
 try:
     from tests.feed_site import FeedSite, Item, corpus_records, page_from_record
-    from tests.watch_fixtures import _watch_logs, extract, log_lines, site, store, watcher  # noqa: F401
+    from tests.watch_fixtures import (  # noqa: F401
+        _watch_logs,
+        db_url,
+        extract,
+        log_lines,
+        pg_database,
+        pg_url,
+        site,
+        store,
+        watcher,
+    )
 except ImportError:  # tests/ is not a package
     from feed_site import FeedSite, Item, corpus_records, page_from_record
-    from watch_fixtures import _watch_logs, extract, log_lines, site, store, watcher  # noqa: F401
+    from watch_fixtures import (  # noqa: F401
+        _watch_logs,
+        db_url,
+        extract,
+        log_lines,
+        pg_database,
+        pg_url,
+        site,
+        store,
+        watcher,
+    )
 
 SAVED = [
     "espnfc13-example-input.html",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,8 +19,10 @@ from dugout.watch.watcher import Settings, Watcher, extract_with
 
 try:
     from tests.feed_site import FeedSite
+    from tests.store_fixtures import db_url, pg_database, pg_url  # noqa: F401
 except ImportError:  # tests/ is not a package
     from feed_site import FeedSite
+    from store_fixtures import db_url, pg_database, pg_url  # noqa: F401
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +42,9 @@ def site() -> Iterator[FeedSite]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store.open(str(tmp_path / "watch.db")) as s:
+def store(db_url: str) -> Iterator[Store]:
+    """A fresh store on each backend in turn (SQLite file, PostgreSQL schema)."""
+    with Store.open(db_url) as s:
         yield s
 
 
