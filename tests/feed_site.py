@@ -125,6 +125,8 @@ class FeedSite:
         self.delay: dict[str, float] = {}
         self.broken: set[str] = set()
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.times: list[float] = []
+        """When each request in `requests` arrived (time.time())."""
         self.received: list[tuple[float, dict[str, str], bytes]] = []
         self.lock = threading.Lock()
         self.server = _Server((host, 0), _handler(self))
@@ -155,6 +157,11 @@ class FeedSite:
             feed = self.feeds[feed_path]
             feed.items.append(item)
             feed.changed = item.appeared
+
+    def log(self, method: str, path: str, headers: dict[str, str]) -> None:
+        with self.lock:
+            self.times.append(time.time())
+            self.requests.append((method, path, headers))
 
     def hits(self, path: str) -> list[tuple[str, dict[str, str]]]:
         """(method, headers) of every request for a path, in order."""
@@ -199,7 +206,7 @@ def _handler(site: FeedSite) -> type[http.server.BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:  # noqa: N802
             path = urlsplit(self.path).path
-            site.requests.append(("GET", path, dict(self.headers)))
+            site.log("GET", path, dict(self.headers))
             time.sleep(site.delay.get(path, 0))
             if path in site.status:
                 code, headers = site.status[path]
@@ -222,7 +229,7 @@ def _handler(site: FeedSite) -> type[http.server.BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802 - a webhook receiver
             path = urlsplit(self.path).path
             data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            site.requests.append(("POST", path, dict(self.headers)))
+            site.log("POST", path, dict(self.headers))
             if path in site.status:
                 code, headers = site.status[path]
                 self._send(code, b"busy", {"Content-Type": "text/plain", **headers})

@@ -281,6 +281,8 @@ class Watcher:
             log.info("alert for %s: %s", alert.name, alert.summary)
             if self.on_alert is not None:
                 self.on_alert(alert)
+        if alerts and self.webhook is not None:  # now, not after the rest of the backlog
+            self.webhook.deliver(self.store)
 
 
 def _said(status: str) -> str:
