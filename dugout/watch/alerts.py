@@ -14,7 +14,7 @@ change already announced is not announced again.
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
@@ -83,7 +83,6 @@ class Alert:
     url: str | None
     title: str | None
     created_at: str
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def summary(self) -> str:
@@ -92,7 +91,6 @@ class Alert:
     def to_dict(self) -> dict[str, Any]:
         """The alert as the CLI (--json), the API and the webhook give it."""
         out = asdict(self)
-        out.pop("extra")
         out["summary"] = self.summary
         out["source"] = {k: out.pop(k) for k in ("outlet", "published", "doc", "url", "title")}
         return out
@@ -104,7 +102,7 @@ _COLUMN = {"before": "state_before", "after": "state_after"}
 
 def _alert(row: Any) -> Alert:
     m = row._mapping
-    found = {f: m[_COLUMN.get(f, f)] for f in Alert.__dataclass_fields__ if f != "extra"}
+    found = {f: m[_COLUMN.get(f, f)] for f in Alert.__dataclass_fields__}
     return Alert(**{**found, "also": list(found["also"] or []), "claim": dict(found["claim"] or {})})
 
 

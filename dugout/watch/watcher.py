@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
@@ -139,9 +140,11 @@ class Watcher:
             seconds_until(f.retry_at) if f.retry_at else seconds_until_after(f.last_poll, every)
             for f in self.ledger.feeds()
         ]
-        waits.append(seconds_until(self.ledger.next_retry()) if self.ledger.next_retry() else every)
-        if self.webhook is not None and self.webhook.next_due(self.store):
-            waits.append(seconds_until(self.webhook.next_due(self.store)))
+        retry = self.ledger.next_retry()
+        waits.append(seconds_until(retry) if retry else every)
+        due = self.webhook.next_due(self.store) if self.webhook is not None else None
+        if due:
+            waits.append(seconds_until(due))
         return min(max(min(waits, default=every), 0.05), every)
 
     # -- steps ---------------------------------------------------------------------------------
@@ -202,7 +205,7 @@ class Watcher:
         waiting: dict[Future[Article], Item] = {}
         links: set[str] = set()
         later: list[Item] = []  # a second entry with a link being fetched now: the first decides it
-        for item in self.ledger.pending():
+        for item in _by_turns(self.ledger.pending()):
             if self._skip_known(done, item):
                 continue
             if item.link and item.link in links:
@@ -283,6 +286,17 @@ class Watcher:
                 self.on_alert(alert)
         if alerts and self.webhook is not None:  # now, not after the rest of the backlog
             self.webhook.deliver(self.store)
+
+
+def _by_turns(items: list[Item]) -> list[Item]:
+    """Entries interleaved host by host (each host's in its own order): the fetch threads then
+    work on as many outlets at once as they can, instead of all queueing for one outlet's turn."""
+    queues: dict[str, list[Item]] = {}
+    for item in items:
+        queues.setdefault(urlsplit(item.link or "").hostname or "", []).append(item)
+    return [
+        q[i] for i in range(max(map(len, queues.values()), default=0)) for q in queues.values() if i < len(q)
+    ]
 
 
 def _said(status: str) -> str:
