@@ -49,7 +49,7 @@ def page_from_record(record: dict[str, Any]) -> bytes:
     """An article page holding a corpus report: headline, paragraphs, the outlet's site name."""
     e = html.escape
     paragraphs = [p.strip() for p in record["text"].split("\n") if p.strip()]
-    site = outlet_from_url(record.get("url")) or "news"
+    site = record.get("outlet") or outlet_from_url(record.get("url")) or "news"
     body = "\n".join(f"<p>{e(p)}</p>" for p in paragraphs)
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
@@ -91,7 +91,7 @@ def render_feed(feed: Feed, base: str) -> bytes:
     e = html.escape
     if feed.kind == "rss":
         items = "".join(
-            f"<item><title>{e(i.title)}</title><link>{e(base + i.path)}</link>"
+            f"<item><title>{e(i.title or '')}</title><link>{e(base + i.path)}</link>"
             f"<guid>{e(i.guid or base + i.path)}</guid>"
             f"<pubDate>{format_datetime(_date(i.published))}</pubDate>"
             f"<description>{e(i.summary)}</description></item>"
@@ -103,7 +103,7 @@ def render_feed(feed: Feed, base: str) -> bytes:
             f"{items}</channel></rss>"
         ).encode()
     entries = "".join(
-        f'<entry><title>{e(i.title)}</title><link href="{e(base + i.path)}"/>'
+        f'<entry><title>{e(i.title or "")}</title><link href="{e(base + i.path)}"/>'
         f"<id>{e(i.guid or 'urn:test:' + i.path)}</id><updated>{_date(i.published).isoformat()}</updated>"
         f"<summary>{e(i.summary)}</summary></entry>"
         for i in reversed(feed.items)

@@ -282,3 +282,37 @@ def test_a_move_to_a_further_stage_is_announced(
     assert found == expected
     assert {a.doc for a in recent_alerts(store)} == {stored_claims(store, then_url)[0]}
     w.close()
+
+
+def test_a_new_contradiction_and_a_stale_fact_are_announced(
+    site: FeedSite, store: Store, extract: Any, shared_dir: Path
+) -> None:
+    """The seeds: ESPN (May 2023: contract to June 2024, job safe), then Football España
+    (November 2024: still in post, backed per Marca, at risk per others). Each contradiction and
+    stale fact the story layer finds with the second report is announced, once."""
+    from dugout.story import story_of
+
+    seeds = [json.loads(line) for line in (shared_dir / "eval" / "seeds" / "articles.jsonl").open()]
+    seeds.sort(key=lambda r: r["published"])
+    records = {r["id"]: r for r in seeds}
+    site.add_feed("/rss", "rss", "Football")
+    Ledger(store.engine).add_feed(site.url("/rss"))
+    w = watcher(store, extract)
+    first_url = publish(site, seeds[0]["id"], records)
+    w.cycle(once=True)
+    coach = job_claim(stored_claims(store, first_url)[1]).subject
+    assert follow(store, coach)
+    second_url = publish(site, seeds[1]["id"], records)
+    found = w.cycle(once=True).alerts
+    second_doc = stored_claims(store, second_url)[0]
+
+    story = story_of(store, coach)
+    assert story is not None
+    stale = [st for st in story.stale if any(c.doc == second_doc for c in st.later)]
+    clashes = [con for con in story.contradictions if second_doc in (con.a.doc, con.b.doc)]
+    assert stale and clashes, "the seeds no longer make a stale fact and a contradiction; see the story layer"
+    assert sorted(a.after for a in found if a.kind == "stale") == sorted(st.reason for st in stale)
+    assert sorted(a.after for a in found if a.kind == "contradiction") == sorted(c.reason for c in clashes)
+    assert all(a.doc == second_doc and a.evidence in store.article(second_doc).text for a in found)
+    assert w.cycle(once=True).alerts == []
+    w.close()
