@@ -232,8 +232,9 @@ def watch(
 ) -> None:
     """Follow feeds all day: ingest each new report once, and alert when a followed story moves.
 
-    Polls politely (conditional GET, one request at a time per host, backoff honouring
-    Retry-After, a User-Agent naming dugout, no private addresses unless --allow-private).
+    Polls the feeds given here and every feed stored before (`dugout feeds list`), politely:
+    conditional GET, one request at a time per host, backoff honouring Retry-After, a
+    User-Agent naming dugout, no private addresses unless --allow-private.
     New entries' pages are fetched and their text extracted; the same URL, the same text or
     a near-copy is skipped. Feeds, entries and followed names live in the database, so a
     watcher stopped or killed at any moment resumes without losing or repeating an entry.
