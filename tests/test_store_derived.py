@@ -282,7 +282,7 @@ def test_version_3_database_is_upgraded_in_place(db_url: str, shared_dir: Path) 
         for article, claims in reports:
             old.add_report(article, claims)
     with Store.open(db_url) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == MIGRATIONS[-1].version >= 4  # every later step applied too
         c = store_schema.claims.c
         with store.engine.connect() as conn:
             rows = conn.execute(select(c.day, c.subject_key, c.sig, c.copies)).all()
