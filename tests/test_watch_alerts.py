@@ -222,8 +222,6 @@ def test_atom_feeds_pages_and_api_show_the_alert(
         for page in ("/", f"/stories/{coach}", "/alerts"):
             html = client.get(page).text
             assert 'class="alert k-job_status"' in html and escape(alert.evidence) in html
-        api = client.get("/api/alerts", params={"about": coach}).json()
-        assert [a["uuid"] for a in api["items"]] == [alert.uuid]
 
 
 STAGES = {

@@ -19,6 +19,9 @@ import feedparser
 import httpx
 from markupsafe import escape
 
+from dugout.store import Store
+from dugout.watch.alerts import recent_alerts
+
 try:
     from tests.feed_site import FeedSite, Item, corpus_records, page_from_record
     from tests.processes import dugout_processes
@@ -61,7 +64,7 @@ def test_serve_watch_brings_alerts_to_the_page_the_terminal_and_the_feed(tmp_pat
         child = start("serve", "--watch", site.url("/rss"), "--every", "1s", *follow, "--allow-private",
                       "--db", db, "--port", str(port))  # fmt: skip
         try:
-            check_the_day(child, site, records, f"http://127.0.0.1:{port}")
+            check_the_day(child, site, records, f"http://127.0.0.1:{port}", db)
         finally:
             os.killpg(child.pid, signal.SIGINT)  # Ctrl-C
             out, err = child.communicate(timeout=30)
@@ -69,7 +72,9 @@ def test_serve_watch_brings_alerts_to_the_page_the_terminal_and_the_feed(tmp_pat
     assert "dugout watch: alert for Thomas Frank" in err
 
 
-def check_the_day(child: subprocess.Popen[str], site: FeedSite, records: dict[str, Any], base: str) -> None:
+def check_the_day(
+    child: subprocess.Popen[str], site: FeedSite, records: dict[str, Any], base: str, db: str
+) -> None:
     """Publish the reports one by one, then look where a journalist looks."""
     wait_for(lambda: httpx.get(base + "/").status_code == 200, 60, "the server answers", child)
     for n, rid in enumerate(FIRST + THEN, 1):
@@ -78,7 +83,8 @@ def check_the_day(child: subprocess.Popen[str], site: FeedSite, records: dict[st
         wait_for(lambda n=n: httpx.get(base + "/api/articles").json()["count"] >= n, 90, f"{rid} read", child)
 
     def for_each_name() -> list[dict[str, Any]] | None:
-        found = httpx.get(base + "/api/alerts", params={"limit": 500}).json()["items"]
+        with Store.open(db) as store:  # what `dugout alerts --json` prints, read beside the server
+            found = [a.to_dict() for a in recent_alerts(store, limit=500)]
         return found if {a["name"] for a in found} == set(FOLLOWED) else None
 
     alerts = wait_for(for_each_name, 60, "alerts for the three names", child)

@@ -1,4 +1,4 @@
-"""Alerts on the web: Atom feeds a feed reader subscribes to, an HTML list, and JSON.
+"""Alerts on the web: Atom feeds a feed reader subscribes to, and an HTML list.
 
 `/alerts.atom` holds every followed name's alerts and `/stories/NAME/alerts.atom`
 one story's; both are registered before the story page, whose path would
@@ -7,9 +7,9 @@ otherwise swallow them. Read-only, like every page.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from dugout.store import Store
@@ -79,14 +79,3 @@ def alerts_page(request: Request, store: StoreDep) -> HTMLResponse:
         follows=follows(store),
     )
     return HTMLResponse(html)
-
-
-@router.get("/api/alerts", summary="Alerts for followed names, newest first", tags=["alerts"])
-def alerts_json(
-    store: StoreDep,
-    since: Annotated[str | None, Query(description="Only alerts created at or after this ISO time")] = None,
-    about: Annotated[str | None, Query(description="Only alerts about this name")] = None,
-    limit: Annotated[int, Query(ge=1, le=500, description="At most this many")] = 50,
-) -> dict[str, Any]:
-    found = recent_alerts(store, since=since, about=about, limit=limit)
-    return {"items": [a.to_dict() for a in found], "count": len(found)}
