@@ -243,9 +243,7 @@ def report(appeared: dict[str, tuple[float, FeedSite]], alerted: dict[str, float
     to_alert, to_hook, after_poll = [], [], []
     silent = [url for url in appeared if url not in alerted]
     if silent:
-        print(
-            f"{len(silent)} of {len(appeared)} probes raised no alert (the story saw no change): {silent}"
-        )
+        print(f"{len(silent)} of {len(appeared)} probes raised no alert (the story saw no change): {silent}")
     for url, (shown, site) in appeared.items():
         if url in silent:
             continue
