@@ -13,7 +13,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +20,11 @@ from pathlib import Path
 import pytest
 
 from dugout.records import content_hash
+
+try:
+    from tests.processes import dugout_processes
+except ImportError:  # tests/ is not a package
+    from processes import dugout_processes
 
 REPORTS = 200
 MAX_CHARS = 3000  # shorter reports keep the three runs well inside the time budget
@@ -31,25 +35,8 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def ingest() -> Iterator[Callable[[Path, Path], subprocess.Popen[str]]]:
     """Start `dugout ingest FILE --db DB` in its own process group; reap every child at the end."""
-    children: list[subprocess.Popen[str]] = []
-
-    def start(batch: Path, db: Path) -> subprocess.Popen[str]:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "dugout.cli", "ingest", str(batch), "--db", str(db)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=REPO,
-            start_new_session=True,
-        )
-        children.append(child)
-        return child
-
-    yield start
-    for child in children:
-        if child.poll() is None:
-            os.killpg(child.pid, signal.SIGKILL)
-        child.communicate()
+    with dugout_processes() as start:
+        yield lambda batch, db: start("ingest", str(batch), "--db", str(db))
 
 
 def finish(child: subprocess.Popen[str], timeout: float = 120) -> tuple[int, str]:

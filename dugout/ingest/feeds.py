@@ -14,6 +14,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,7 +23,15 @@ import feedparser
 from dugout.ingest.html import article_from_html, html_to_text, outlet_from_url
 from dugout.records import Article, InputProblem
 
-__all__ = ["FULL_TEXT_MIN_WORDS", "articles_from_feed", "entry_id", "looks_like_feed"]
+__all__ = [
+    "FULL_TEXT_MIN_WORDS",
+    "FeedEntry",
+    "article_of_entry",
+    "articles_from_feed",
+    "entry_id",
+    "looks_like_feed",
+    "read_entries",
+]
 
 FULL_TEXT_MIN_WORDS = 150
 """An entry whose content has fewer words is a teaser, not the article: fetch the page instead."""
@@ -85,14 +94,34 @@ def _entry_text(entry: Any) -> str:
     return max(candidates, key=len, default="")
 
 
-def articles_from_feed(
-    data: bytes, *, feed_url: str, fetch_page: Callable[[str], bytes] | None
-) -> Iterator[Article | InputProblem]:
-    """Each entry of an RSS/Atom document as an Article, or an InputProblem for one that fails.
+@dataclass(frozen=True)
+class FeedEntry:
+    """One feed entry's own metadata and text, before any page is fetched.
 
-    `fetch_page(link) -> bytes` is called for entries that carry only a teaser; without
-    it such entries keep their teaser as text. A document that is not a feed at all
-    gives a single InputProblem.
+    A watcher keeps these between polls (the page is fetched later, and again after a
+    failure), so everything an Article needs from the feed is here.
+    """
+
+    id: str
+    link: str | None
+    title: str | None
+    published: str | None
+    author: str | None
+    outlet: str | None
+    text: str
+    whole: bool = False
+    """The text is the whole report already (a page read as such), however short."""
+
+    @property
+    def full_text(self) -> bool:
+        """The entry carries the whole article: no page needs fetching."""
+        return self.whole or len(self.text.split()) >= FULL_TEXT_MIN_WORDS
+
+
+def read_entries(data: bytes, *, feed_url: str) -> Iterator[FeedEntry | InputProblem]:
+    """Each entry of an RSS/Atom document, or an InputProblem for one that cannot be read.
+
+    A document that is not a feed at all gives a single InputProblem.
     """
     parsed = feedparser.parse(data)
     if not parsed.entries:
@@ -104,45 +133,71 @@ def articles_from_feed(
     feed_host = _host(feed_url) or _host(feed.get("link")) or "feed"
     feed_outlet = (feed.get("title") or "").strip() or outlet_from_url(feed.get("link") or feed_url)
     for entry in parsed.entries:
-        where = entry.get("link") or feed_url
         try:
-            yield _article(entry, feed_host, feed_outlet, fetch_page)
+            yield _entry(entry, feed_host, feed_outlet)
+        except Exception as exc:  # one odd entry must not stop the rest
+            yield InputProblem(entry.get("link") or feed_url, str(exc) or type(exc).__name__)
+
+
+def articles_from_feed(
+    data: bytes, *, feed_url: str, fetch_page: Callable[[str], bytes] | None
+) -> Iterator[Article | InputProblem]:
+    """Each entry of an RSS/Atom document as an Article, or an InputProblem for one that fails.
+
+    `fetch_page(link) -> bytes` is called for entries that carry only a teaser; without
+    it such entries keep their teaser as text. A document that is not a feed at all
+    gives a single InputProblem.
+    """
+    for entry in read_entries(data, feed_url=feed_url):
+        if isinstance(entry, InputProblem):
+            yield entry
+            continue
+        try:
+            yield article_of_entry(entry, fetch_page)
         except Exception as exc:  # one bad entry (a failed fetch, a page without text) must not stop the rest
-            yield InputProblem(where, str(exc) or type(exc).__name__)
+            yield InputProblem(entry.link or feed_url, str(exc) or type(exc).__name__)
 
 
-def _article(
-    entry: Any, feed_host: str, feed_outlet: str | None, fetch_page: Callable[[str], bytes] | None
-) -> Article:
-    doc_id = entry_id(entry, feed_host)
-    link = entry.get("link") or None
-    title = re.sub(r"\s+", " ", entry.get("title") or "").strip() or None
-    published = _iso_date(entry)
-    author = entry.get("author") or None
-    text = _entry_text(entry)
-    if len(text.split()) >= FULL_TEXT_MIN_WORDS or fetch_page is None or not link:
-        if not text:
+def _entry(entry: Any, feed_host: str, feed_outlet: str | None) -> FeedEntry:
+    return FeedEntry(
+        id=entry_id(entry, feed_host),
+        link=entry.get("link") or None,
+        title=re.sub(r"\s+", " ", entry.get("title") or "").strip() or None,
+        published=_iso_date(entry),
+        author=entry.get("author") or None,
+        outlet=feed_outlet,
+        text=_entry_text(entry),
+    )
+
+
+def article_of_entry(entry: FeedEntry, fetch_page: Callable[[str], bytes] | None) -> Article:
+    """The report an entry stands for: its own text when whole, else its linked page read as HTML.
+
+    Raises (FetchError, HtmlError, ValueError) when there is no text to be had.
+    """
+    if entry.full_text or fetch_page is None or not entry.link:
+        if not entry.text:
             raise ValueError("entry has no text and no link to fetch the article from")
         return Article(
-            id=doc_id,
-            text=text,
-            title=title,
-            url=link,
-            outlet=feed_outlet,
-            published=published,
-            author=author,
+            id=entry.id,
+            text=entry.text,
+            title=entry.title,
+            url=entry.link,
+            outlet=entry.outlet,
+            published=entry.published,
+            author=entry.author,
             source="feed",
         )
-    page = article_from_html(fetch_page(link), doc_id=doc_id, url=link)
+    page = article_from_html(fetch_page(entry.link), doc_id=entry.id, url=entry.link)
     # the feed's headline and date are authored metadata; the page's <title> often has
     # " | Site" glued on, so the entry's values win and the page's fill the gaps
     return Article(
-        id=doc_id,
+        id=entry.id,
         text=page.text,
-        title=title or page.title,
-        url=link,
-        outlet=page.outlet or feed_outlet,
-        published=published or page.published,
-        author=author or page.author,
+        title=entry.title or page.title,
+        url=entry.link,
+        outlet=page.outlet or entry.outlet,
+        published=entry.published or page.published,
+        author=entry.author or page.author,
         source="feed",
     )

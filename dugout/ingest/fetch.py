@@ -24,15 +24,24 @@ inflate to gigabytes. So:
   chunk's expansion before it is stopped;
 - `timeout` is per network operation (connect, each read) and also a deadline
   for the whole fetch, so a server that drips one byte a second still ends.
+
+A poller (`dugout watch`) sends conditional headers (If-None-Match,
+If-Modified-Since) through `headers` and gets a 304 back as a `Fetched` with an
+empty body; a failed fetch's `FetchError` carries the HTTP status and
+Retry-After, so the caller can back off as the server asks. A webhook POSTs
+through the same checks (`method`, `content`); a redirect is not followed for a
+POST, since re-sending a signed body to another address is not what was asked.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -47,7 +56,16 @@ Resolver = Callable[[str, int], Sequence[str]]
 
 
 class FetchError(Exception):
-    """A fetch that did not give a usable page; str() is one line a user can read."""
+    """A fetch that did not give a usable page; str() is one line a user can read.
+
+    `status` is the HTTP status when the server answered (None for a refused address, a
+    timeout, a connection error) and `retry_after` its Retry-After header, if any.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, retry_after: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -60,6 +78,15 @@ class Fetched:
     content_type: str | None
     headers: dict[str, str] = field(repr=False)
     body: bytes = field(repr=False)
+
+
+@lru_cache(maxsize=1)
+def _tls() -> ssl.SSLContext:
+    """The certificate checks httpx makes by default (certifi's roots), built once: loading the
+    roots costs ~15 ms, which a watcher polling fifty feeds would otherwise pay on every request."""
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def system_resolve(host: str, port: int) -> list[str]:
@@ -145,25 +172,36 @@ def fetch(
     max_redirects: int = 5,
     resolve: Resolver | None = None,
     transport: httpx.BaseTransport | None = None,
+    headers: dict[str, str] | None = None,
+    method: str = "GET",
+    content: bytes | None = None,
 ) -> Fetched:
-    """GET url under the rules in this module's docstring; FetchError says what went wrong.
+    """GET (or `method`) url under the rules in this module's docstring; FetchError says what went wrong.
 
-    `resolve` replaces the system resolver and `transport` the network (tests use
-    them to play a public host that redirects inward); leave both None otherwise.
+    `headers` are added to (or replace) the defaults; with a conditional header a 304 comes
+    back as a Fetched whose body is empty. `resolve` replaces the system resolver and
+    `transport` the network (tests use them to play a public host that redirects inward);
+    leave both None otherwise.
     """
     deadline = time.monotonic() + timeout
     current = url
+    sent = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,application/xml,*/*"}
+    sent.update(headers or {})
+    request = _Request(method.upper(), content, deadline, max_bytes)
     with httpx.Client(
         follow_redirects=False,
         timeout=httpx.Timeout(timeout),
-        headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,application/xml,*/*"},
+        headers=sent,
         transport=transport,
         trust_env=False,
+        verify=_tls(),
     ) as client:
         for _hop in range(max_redirects + 1):
             parsed, host, port = _target(current)
             addresses = check_host(host, port, allow_private=allow_private, resolve=resolve)
-            response = _get_pinned(client, parsed, addresses, deadline, max_bytes, current)
+            response = _get_pinned(client, parsed, addresses, request, current)
+            if isinstance(response, str) and request.method != "GET":
+                raise FetchError(f"{url}: {request.method} redirected to {response}; not followed")
             if isinstance(response, Fetched):
                 return Fetched(
                     url=url,
@@ -177,18 +215,30 @@ def fetch(
         raise FetchError(f"{url}: too many redirects (more than {max_redirects})")
 
 
+@dataclass(frozen=True)
+class _Request:
+    """What one fetch sends and how long and how much it may read, the same on every hop."""
+
+    method: str
+    content: bytes | None
+    deadline: float
+    max_bytes: int
+
+
 def _get_pinned(
-    client: httpx.Client, parsed: httpx.URL, addresses: list[str], deadline: float, max_bytes: int, shown: str
+    client: httpx.Client, parsed: httpx.URL, addresses: list[str], request: _Request, shown: str
 ) -> Fetched | str:
-    """One GET to the checked addresses (first that connects): the page, or the redirect target."""
+    """One request to the checked addresses (first that connects): the page, or the redirect target."""
     last: Exception | None = None
     for address in addresses:
         pinned = parsed.copy_with(host=address)
         extensions = {"sni_hostname": parsed.host} if parsed.scheme == "https" else {}
         headers = {"Host": _host_header(parsed)}
         try:
-            with client.stream("GET", pinned, headers=headers, extensions=extensions) as response:
-                return _read(response, deadline, max_bytes, shown)
+            with client.stream(
+                request.method, pinned, headers=headers, extensions=extensions, content=request.content
+            ) as response:
+                return _read(response, request.deadline, request.max_bytes, shown)
         except httpx.ConnectError as exc:
             last = exc  # try the host's next address
         except httpx.TimeoutException as exc:
@@ -205,8 +255,16 @@ def _read(response: httpx.Response, deadline: float, max_bytes: int, shown: str)
         if not location:
             raise FetchError(f"{shown}: HTTP {status} redirect without a Location")
         return location
+    if status == 304:  # only a conditional request gets one: "what you have is current"
+        return Fetched(
+            shown, shown, status, response.headers.get("content-type"), dict(response.headers), b""
+        )
     if not 200 <= status < 300:
-        raise FetchError(f"{shown}: HTTP {status} {response.reason_phrase}".rstrip())
+        raise FetchError(
+            f"{shown}: HTTP {status} {response.reason_phrase}".rstrip(),
+            status=status,
+            retry_after=response.headers.get("retry-after"),
+        )
     declared = response.headers.get("content-length")
     if declared and declared.strip().isdigit() and int(declared) > max_bytes:
         raise FetchError(f"{shown}: too large ({int(declared)} bytes declared, limit {max_bytes})")

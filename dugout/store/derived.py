@@ -125,6 +125,32 @@ def band_keys(signature: bytes) -> list[int]:
     return [(b << 32) | zlib.crc32(values[b * ROWS : (b + 1) * ROWS].tobytes()) for b in range(BANDS)]
 
 
+def _nearest(conn: Any, sig: bytes, keys: list[int], doc: str | None) -> Any | None:
+    """The earliest stored report (by date, then id), other than `doc`, at least `NEAR_DUPLICATE`
+    similar to the signature `sig` with band keys `keys`; None when there is none."""
+    cands = conn.execute(
+        select(articles_t.c.id, articles_t.c.published, articles_t.c.minhash, articles_t.c.cluster)
+        .where(
+            articles_t.c.id.in_(select(bands_t.c.doc).where(bands_t.c.band.in_(keys)).distinct()),
+            articles_t.c.id != (doc or ""),
+        )
+        .order_by(articles_t.c.published.asc().nulls_last(), articles_t.c.id)
+    ).all()
+    return next(
+        (c for c in cands if c.minhash is not None and similarity(sig, c.minhash) >= NEAR_DUPLICATE), None
+    )
+
+
+def near_copy_of(conn: Any, text_: str) -> str | None:
+    """The id of a stored report this text is a near-copy of, else None; reads only.
+
+    Lets a caller skip a syndicated copy before paying for its language processing.
+    """
+    sig = signature_bytes(minhash(text_))
+    found = _nearest(conn, sig, band_keys(sig), None)
+    return found.id if found is not None else None
+
+
 def assign_cluster(conn: Any, doc: str, text_: str) -> str:
     """Store a report's signature and band keys; return (and store) the cluster it belongs to.
 
@@ -133,19 +159,8 @@ def assign_cluster(conn: Any, doc: str, text_: str) -> str:
     """
     sig = signature_bytes(minhash(text_))
     keys = band_keys(sig)
-    cands = conn.execute(
-        select(articles_t.c.id, articles_t.c.published, articles_t.c.minhash, articles_t.c.cluster)
-        .where(
-            articles_t.c.id.in_(select(bands_t.c.doc).where(bands_t.c.band.in_(keys)).distinct()),
-            articles_t.c.id != doc,
-        )
-        .order_by(articles_t.c.published.asc().nulls_last(), articles_t.c.id)
-    ).all()
-    cluster = doc
-    for c in cands:
-        if c.minhash is not None and similarity(sig, c.minhash) >= NEAR_DUPLICATE:
-            cluster = c.cluster or c.id
-            break
+    found = _nearest(conn, sig, keys, doc)
+    cluster = (found.cluster or found.id) if found is not None else doc
     conn.execute(update(articles_t).where(articles_t.c.id == doc).values(minhash=sig, cluster=cluster))
     conn.execute(bands_t.insert(), [{"band": k, "doc": doc} for k in keys])
     return cluster

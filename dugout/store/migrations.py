@@ -36,6 +36,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     bindparam,
     inspect,
     select,
@@ -342,12 +343,118 @@ def _v5_report_outlets(conn: Connection) -> None:
         rebuild_outcomes(conn)
 
 
+def _v6_watch(conn: Connection) -> None:
+    """Version 6 (dugout watch): feeds and the entries they showed, followed names, alerts, deliveries.
+
+    `feeds` keeps each feed's conditional-GET validators and error backoff; `feed_items` every
+    entry seen, recorded before its page is fetched (so a killed watcher resumes the rest);
+    `follows` the names followed with the story state last checked; `alerts` the changes found;
+    `deliveries` the alerts owed to a webhook; and an index on the reports' URLs. Nothing to backfill.
+    """
+    md = MetaData()
+    Table(
+        "feeds",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("url", Text, nullable=False, unique=True),
+        Column("title", Text),
+        Column("added_at", String(32), nullable=False),
+        Column("etag", Text),
+        Column("last_modified", Text),
+        Column("last_poll", String(32)),
+        Column("last_status", Text),
+        Column("retry_at", String(32)),
+        Column("errors", Integer, nullable=False, default=0),
+        Column("last_error", Text),
+    )
+    Table(
+        "feed_items",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+        Column("entry_key", String(255), nullable=False),
+        Column("link", Text),
+        Column("title", Text),
+        Column("published", String(32)),
+        Column("author", Text),
+        Column("outlet", Text),
+        Column("content", Text),
+        Column("whole", Boolean, nullable=False, default=False),
+        Column("status", String(16), nullable=False),
+        Column("doc", String(255)),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("error", Text),
+        Column("seen_at", String(32), nullable=False),
+        Column("next_try", String(32)),
+        Column("done_at", String(32)),
+        UniqueConstraint("feed_id", "entry_key", name="uq_feed_items_feed_key"),
+        Index("ix_feed_items_link", "link"),
+        Index("ix_feed_items_status", "status"),
+    )
+    Table(
+        "follows",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("name", Text, nullable=False),
+        Column("folded", Text, nullable=False, unique=True),
+        Column("added_at", String(32), nullable=False),
+        Column("story", Text),
+        Column("related", JSON),
+        Column("state", JSON),
+        Column("checked_claim", Integer, nullable=False, default=0),
+    )
+    Table(
+        "alerts",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("uuid", String(36), nullable=False, unique=True),
+        Column("dedupe", Text, nullable=False, unique=True),
+        Column("name", Text, nullable=False),
+        Column("folded", Text, nullable=False),
+        Column("story", Text),
+        Column("story_folded", Text),
+        Column("kind", String(32), nullable=False),
+        Column("question", Text, nullable=False),
+        Column("state_before", Text),
+        Column("state_after", Text, nullable=False),
+        Column("also", JSON),
+        Column("claim", JSON, nullable=False),
+        Column("claim_id", Integer),
+        Column("doc", String(255)),
+        Column("evidence", Text, nullable=False),
+        Column("outlet", Text),
+        Column("published", String(32)),
+        Column("url", Text),
+        Column("title", Text),
+        Column("created_at", String(32), nullable=False),
+        Index("ix_alerts_created_at", "created_at"),
+        Index("ix_alerts_folded", "folded"),
+        Index("ix_alerts_story_folded", "story_folded"),
+    )
+    Table(
+        "deliveries",
+        md,
+        Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True),
+        Column("target", Text, primary_key=True),
+        Column("status", String(16), nullable=False),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("next_try", String(32)),
+        Column("last_error", Text),
+        Column("sent_at", String(32)),
+        Index("ix_deliveries_status", "status"),
+    )
+    md.create_all(conn)
+    # a feed entry's URL is looked up among stored reports before its page is fetched
+    conn.execute(text("CREATE INDEX ix_articles_url ON articles (url)"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "meta, articles and claims tables", _v1_initial),
     Migration(2, "entities, mentions, and the claims' subject and object ids", _v2_entities),
     Migration(3, "claim_names: the distinct folded names claims are about", _v3_claim_names),
     Migration(4, "report days, name keys and signatures; near-copy clusters; settled outcomes", _v4_derived),
     Migration(5, "reports' outlets from their URLs, claims' outlets from their reports", _v5_report_outlets),
+    Migration(6, "feeds, feed items, follows, alerts and webhook deliveries (dugout watch)", _v6_watch),
 )
 
 

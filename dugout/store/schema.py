@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 SCHEMA_VERSION_KEY = "schema_version"
@@ -57,6 +58,8 @@ articles = Table(
     Column("cluster", String(255)),
     Index("ix_articles_published", "published"),
     Index("ix_articles_outlet", "outlet"),
+    # Version 5: a watched feed's entry is skipped when its URL is stored already.
+    Index("ix_articles_url", "url"),
 )
 
 claims = Table(
@@ -198,4 +201,109 @@ outcomes = Table(
     Column("reason", Text),
     Index("ix_outcomes_claim_id", "claim_id"),
     Index("ix_outcomes_since", "since"),
+)
+
+# Version 5 (dugout watch): the feeds a watcher polls, with what the last poll left behind (the
+# validators for a conditional GET, when to try again after an error, the last error).
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("title", Text),
+    Column("added_at", String(32), nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_poll", String(32)),
+    Column("last_status", Text),
+    Column("retry_at", String(32)),
+    Column("errors", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+)
+
+# Version 5: every entry a feed has shown, recorded before its page is fetched, so a watcher
+# killed at any moment finds the entries it has not finished still `pending` when it restarts.
+feed_items = Table(
+    "feed_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("feed_id", Integer, ForeignKey("feeds.id", ondelete="CASCADE"), nullable=False),
+    Column("entry_key", String(255), nullable=False),
+    Column("link", Text),
+    Column("title", Text),
+    Column("published", String(32)),
+    Column("author", Text),
+    Column("outlet", Text),
+    Column("content", Text),
+    Column("whole", Boolean, nullable=False, default=False),
+    Column("status", String(16), nullable=False),
+    Column("doc", String(255)),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("seen_at", String(32), nullable=False),
+    Column("next_try", String(32)),
+    Column("done_at", String(32)),
+    UniqueConstraint("feed_id", "entry_key", name="uq_feed_items_feed_key"),
+    Index("ix_feed_items_link", "link"),
+    Index("ix_feed_items_status", "status"),
+)
+
+# Version 5: the names a user follows, with the state of each one's story when it was last
+# checked (`state`, JSON) and the newest claim id that check covered (`checked_claim`).
+follows = Table(
+    "follows",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("folded", Text, nullable=False, unique=True),
+    Column("added_at", String(32), nullable=False),
+    Column("story", Text),
+    Column("related", JSON),
+    Column("state", JSON),
+    Column("checked_claim", Integer, nullable=False, default=0),
+)
+
+# Version 5: a followed story moving: what changed (before -> after), the claim that moved it,
+# its evidence sentence and its report. `dedupe` keeps one alert per change and claim.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("dedupe", Text, nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("folded", Text, nullable=False),
+    Column("story", Text),
+    Column("story_folded", Text),
+    Column("kind", String(32), nullable=False),
+    Column("question", Text, nullable=False),
+    Column("state_before", Text),
+    Column("state_after", Text, nullable=False),
+    Column("also", JSON),
+    Column("claim", JSON, nullable=False),
+    Column("claim_id", Integer),
+    Column("doc", String(255)),
+    Column("evidence", Text, nullable=False),
+    Column("outlet", Text),
+    Column("published", String(32)),
+    Column("url", Text),
+    Column("title", Text),
+    Column("created_at", String(32), nullable=False),
+    Index("ix_alerts_created_at", "created_at"),
+    Index("ix_alerts_folded", "folded"),
+    Index("ix_alerts_story_folded", "story_folded"),
+)
+
+# Version 5: alerts owed to a webhook, written with the alert, so a restart still sends them.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("alert_id", Integer, ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True),
+    Column("target", Text, primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_try", String(32)),
+    Column("last_error", Text),
+    Column("sent_at", String(32)),
+    Index("ix_deliveries_status", "status"),
 )

@@ -4,7 +4,8 @@
 Modules: `app` (factory, errors), `api` (JSON under /api), `pages` (HTML), `security`
 (headers, body limit, tokens), `svg` (the timeline chart), `marks` (evidence in report
 text), `stories` (story loading with a cached track record), `queries` (read-only SQL),
-`ingest` (request bodies to stored reports), `templates` (Jinja2, autoescaped).
+`ingest` (request bodies to stored reports), `templates` (Jinja2, autoescaped), `alerts`
+(the alerts of followed names: Atom feeds and a page).
 """
 
 from __future__ import annotations

@@ -188,8 +188,10 @@ def create_app(
         log.exception("unhandled error on %s", request.url.path)
         return _error(request, 500, "internal error: the server log has the details")
 
-    from . import api, pages
+    from . import alerts, api, pages
 
+    # before the pages: /stories/{name:path} would otherwise take /stories/NAME/alerts.atom
+    app.include_router(alerts.router, dependencies=[Depends(check_read)])
     app.include_router(api.router, dependencies=[Depends(check_read)])
     app.include_router(pages.router, dependencies=[Depends(check_read)])
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -13,12 +13,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from dugout.ingest.dates import BadDate, parse_day
+from dugout.kb.names import names_match
 from dugout.store import Store
 from dugout.store.dates import start_of
 from dugout.story import brief
 from dugout.story.conflicts import contradictions
 from dugout.story.dedup import assign_voices
 from dugout.story.load import to_story_claims
+from dugout.watch.alerts import follows, recent_alerts
 
 from . import queries
 from .app import get_store
@@ -34,6 +36,8 @@ PAGE = 50
 WINDOW_DAYS = 60
 MAX_CLAIMS = 400
 EVENTS_PAGE = 300
+HOME_ALERTS = 8
+STORY_ALERTS = 20
 
 
 def _page(request: Request, template: str, **context: Any) -> HTMLResponse:
@@ -92,6 +96,8 @@ def home(request: Request, store: StoreDep) -> HTMLResponse:
         stories=stories,
         contradictions=found,
         reports=queries.recent_reports(store, 10),
+        alerts=recent_alerts(store, limit=HOME_ALERTS),
+        follows=follows(store),
     )
 
 
@@ -153,6 +159,8 @@ def story(
         swatch=swatch,
         sentences=brief(view.story),
         as_of=as_of,
+        alerts=recent_alerts(store, about=view.story.name, limit=STORY_ALERTS),
+        followed=any(names_match(f.name, view.story.name) for f in follows(store)),
     )
 
 
