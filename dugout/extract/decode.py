@@ -67,8 +67,6 @@ def decode(
             if key not in best or score > best[key].score:
                 best[key] = Draft(claim, key, score)
     drafts = _drop_unscored_results(list(best.values()))
-    order = {id(c): k for k, c in enumerate(candidates)}
-    del order
     return [d.claim for d in sorted(drafts, key=lambda d: (d.claim.extra["sentence"], -d.score))]
 
 

@@ -323,6 +323,93 @@ def candidate_features(candidate: Candidate, report: ReportView) -> Features:
             f[f"implied_o_from={candidate.object.source}"] = 1.0
     if candidate.position is not None:
         f.update(position_features(view, candidate, report))
+    f.update(rivals(view, candidate))
+    if candidate.kind == "team_team":
+        f.update(result_features(view, candidate))
+    if TENSORS:
+        f.update(tensor_features(view, candidate))
+    return f
+
+
+TENSORS = False
+
+
+def result_features(view: SentenceView, candidate: Candidate) -> Features:
+    """How a score sits between two teams: before, between or after them, higher number first or
+    not, and the result word it belongs to with that word's owner ("Barcelona's 6-1 win over X",
+    "X 1-3 Y", "lost 2-0 to Y"). What says whose goals come first."""
+    doc = view.span.doc
+    match = SCORE.search(view.text)
+    if match is None:
+        return {"res_score=none": 1.0}
+    a, b = int(match.group(1)), int(match.group(2))
+    f: Features = {f"res_order={'draw' if a == b else 'desc' if a > b else 'asc'}": 1.0}
+    score_span = view.span.char_span(match.start(), match.end(), alignment_mode="expand")
+    s, o = candidate.subject.mention, candidate.object.mention if candidate.object else None
+    if score_span is None:
+        return f
+    at = score_span.start
+    if s is not None and o is not None and candidate.object.source == "here":
+        first, second = sorted((s.start, o.start))
+        where = "before" if at < first else "between" if at < second else "after"
+        f[f"res_pos={where}"] = 1.0
+        f[f"res_pos_s={'before' if at < s.start else 'after'}"] = 1.0
+    head = score_span.root.head
+    for k in (score_span.end, score_span.end + 1):
+        if k < view.span.end and doc[k].pos_ == "NOUN":
+            head = doc[k]
+            break
+    f[f"res_word={head.lemma_.lower()}"] = 1.0
+    for child in head.children:
+        if child.dep_ == "poss":
+            owner = view.mention_at(child)
+            if owner is not None and s is not None and owner.entity.id == candidate.subject.entity.id:
+                f[f"res_owner=s:{head.lemma_.lower()}"] = 1.0
+            elif owner is not None:
+                f[f"res_owner=o:{head.lemma_.lower()}"] = 1.0
+    return f
+
+
+def rivals(view: SentenceView, candidate: Candidate) -> Features:
+    """How this candidate's parties stand among the others the sentence offers: how many teams
+    and people it names, and whether this team is the one nearest the person (and this person
+    the one nearest the team). A claim picks one of several; this says which one this is."""
+    teams = [
+        m for m in view.mentions if m.is_team or (m.kind == "place" and m.entity.kind == "national_team")
+    ]
+    people = [m for m in view.mentions if m.kind == "person"]
+    f: Features = {
+        f"n_teams={_bucket(len({m.entity.id for m in teams}), (0, 1, 2, 3))}": 1.0,
+        f"n_people={_bucket(len({m.entity.id for m in people}), (0, 1, 2, 3))}": 1.0,
+    }
+    s, o = candidate.subject.mention, candidate.object.mention if candidate.object else None
+    if s is None or o is None or candidate.object.source != "here":
+        return f
+    pool = people if candidate.kind == "person_person" else teams
+    others = sorted(
+        {abs(m.start - s.start) for m in pool if m.entity.id not in (candidate.subject.entity.id,)}
+    )
+    near = abs(o.start - s.start)
+    f[f"o_rank={_bucket(others.index(near) if near in others else 9, (0, 1, 2))}"] = 1.0
+    subjects = sorted({abs(m.start - o.start) for m in (people if candidate.kind != "team_team" else teams)})
+    d = abs(s.start - o.start)
+    f[f"s_rank={_bucket(subjects.index(d) if d in subjects else 9, (0, 1, 2))}"] = 1.0
+    return f
+
+
+def tensor_features(view: SentenceView, candidate: Candidate) -> Features:
+    """The model's own context vectors (tok2vec) of each named party: what the surrounding words
+    say of it ("signed", "sacked", "linked"), in a form that generalises past the words seen."""
+    doc = view.span.doc
+    if doc.tensor is None or not doc.tensor.size:
+        return {}
+    f: Features = {}
+    for side, party in (("s", candidate.subject), ("o", candidate.object)):
+        if party is None or party.mention is None or party.source != "here":
+            continue
+        vec = doc.tensor[party.mention.start : party.mention.end].mean(axis=0)
+        for k, v in enumerate(vec):
+            f[f"{side}_t{k}"] = float(v)
     return f
 
 

@@ -17,9 +17,12 @@ Scores are returned, not thresholded: thresholds are applied late, in `decode`, 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+import skops.io
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -41,6 +44,28 @@ CUE_PREFIXES = (
     "year_",
 )
 """Features joined with the claim type for the modality and polarity models."""
+ORIENTATION_PREFIXES = (
+    "res_",
+    "s_verb",
+    "o_verb",
+    "s_left",
+    "o_left",
+    "s_right",
+    "o_right",
+    "s_dep",
+    "o_dep",
+    "s_head",
+    "o_head",
+    "btw",
+    "path",
+    "lca",
+    "order",
+)
+"""The features the orientation model reads: who won, from the words around each team and the score."""
+
+
+def orientation_cues(features: Features) -> Features:
+    return {k: v for k, v in features.items() if k.startswith(ORIENTATION_PREFIXES)}
 
 
 @dataclass
@@ -77,13 +102,20 @@ class ClaimModel:
     """See the module docstring. `C` is the inverse regularisation of every linear model."""
 
     def __init__(
-        self, C: float = 0.5, seed: int = 0, max_iter: int = 2000, learner: str = "logistic", trees: int = 300
+        self,
+        C: float = 0.5,
+        seed: int = 0,
+        max_iter: int = 2000,
+        learner: str = "logistic",
+        trees: int = 300,
+        min_count: int = 2,
     ) -> None:
         self.C = C
         self.seed = seed
         self.max_iter = max_iter
         self.learner = learner
         self.trees = trees
+        self.min_count = min_count
 
     def _detector(self):
         if self.learner == "lightgbm":
@@ -112,6 +144,11 @@ class ClaimModel:
     def fit(self, rows: list[Row]) -> ClaimModel:
         self.vectorizer_ = DictVectorizer()
         X = self.vectorizer_.fit_transform(r.features for r in rows)
+        if self.min_count > 1:  # a feature seen once is noise, and weight on disk
+            support = np.asarray((X != 0).sum(axis=0)).ravel() >= self.min_count
+            self.vectorizer_.restrict(support)
+            X = X[:, support]
+        self.thresholds_: dict[str, float] = dict.fromkeys(CLAIM_TYPES, 0.5)
         self.detectors_: dict[str, LogisticRegression | None] = {}
         self.values_: dict[str, LogisticRegression | str | None] = {}
         for claim_type in CLAIM_TYPES:
@@ -145,15 +182,24 @@ class ClaimModel:
                 modalities.append(label.modality)
                 polarities.append(label.polarity)
                 if label.orientation is not None:
-                    o_feats.append(r.features)
+                    o_feats.append(orientation_cues(r.features))
                     orientations.append(label.orientation)
         self.manner_vectorizer_ = DictVectorizer()
         M = self.manner_vectorizer_.fit_transform(feats)
+        if self.min_count > 1:
+            support = np.asarray((M != 0).sum(axis=0)).ravel() >= self.min_count
+            self.manner_vectorizer_.restrict(support)
+            M = M[:, support]
         self.modality_ = self._linear().fit(M, modalities) if len(set(modalities)) > 1 else modalities[0]
         self.polarity_ = self._linear().fit(M, polarities) if len(set(polarities)) > 1 else polarities[0]
+        self.orientation_vectorizer_ = DictVectorizer()
         if len(set(orientations)) > 1:
-            self.orientation_ = self._linear().fit(self.vectorizer_.transform(o_feats), orientations)
+            cues = self.orientation_vectorizer_.fit_transform(o_feats)
+            self.orientation_ = LogisticRegression(C=1.0, max_iter=self.max_iter, random_state=self.seed).fit(
+                cues, orientations
+            )
         else:
+            self.orientation_vectorizer_.fit([{}])
             self.orientation_ = orientations[0] if orientations else "as_written"
 
     def predict(self, rows: list[Row]) -> list[Prediction]:
@@ -162,7 +208,10 @@ class ClaimModel:
         X = self.vectorizer_.transform(r.features for r in rows)
         scores = {t: self._scores(t, X, rows) for t in CLAIM_TYPES}
         values = {t: self._values(t, X) for t in CLAIM_TYPES}
-        orientation = _labels_of(self.orientation_, X)
+        orientation = _labels_of(
+            self.orientation_,
+            self.orientation_vectorizer_.transform(orientation_cues(r.features) for r in rows),
+        )
         out = []
         for k, row in enumerate(rows):
             kinds = TYPES_OF_KIND[row.kind]
@@ -206,3 +255,51 @@ def _labels_of(model, X) -> list:
     if model is None or isinstance(model, str):
         return [model] * n
     return list(model.predict(X))
+
+
+MODEL_FILE = "model.skops"
+CARD_FILE = "meta.json"
+TRUSTED_PREFIXES = ("sklearn.", "numpy.", "builtins.", "lightgbm.", "scipy.", "dugout.extract.model.")
+
+
+def save_model(model: ClaimModel, directory: Path, card: dict) -> None:
+    """The model (skops, not pickle: loading it runs no code) and its card (meta.json) in one folder."""
+    directory.mkdir(parents=True, exist_ok=True)
+    skops.io.dump(model, directory / MODEL_FILE)
+    (directory / CARD_FILE).write_text(
+        json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+
+
+class ModelError(RuntimeError):
+    """A model folder that cannot be loaded: says which and why."""
+
+
+def load_model(directory: Path) -> ClaimModel:
+    """A saved claim model; only scikit-learn, numpy and dugout types are let in."""
+    path = directory / MODEL_FILE
+    if not path.is_file():
+        raise ModelError(
+            f"{directory}: no trained claim model here ({MODEL_FILE} missing); run: dugout train"
+        )
+    try:
+        untrusted = skops.io.get_untrusted_types(file=path)
+        unknown = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
+        if unknown:
+            raise ModelError(f"{path}: holds types dugout does not load: {', '.join(unknown)}")
+        model = skops.io.load(path, trusted=untrusted)
+    except ModelError:
+        raise
+    except Exception as e:  # noqa: BLE001 - a damaged file, whatever the reader raised
+        raise ModelError(f"{path}: not a readable claim model ({e})") from None
+    if not isinstance(model, ClaimModel):
+        raise ModelError(f"{path}: holds a {type(model).__name__}, not a claim model")
+    return model
+
+
+def read_card(directory: Path) -> dict:
+    path = directory / CARD_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ModelError(f"{path}: no readable model card ({e})") from None

