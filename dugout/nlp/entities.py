@@ -23,6 +23,7 @@ from dugout.kb.index import KnowledgeBase
 from dugout.kb.model import Entity, entity_id
 from dugout.kb.names import GENERIC_WORDS, fold, fold_words
 from dugout.nlp.pipeline import ParsedArticle
+from dugout.nlp.womens import is_womens_report, side_cue, womens_side
 
 NAME_JOINERS = {"-", "&", ".", "'", "’"}
 NAME_PARTICLES = {
@@ -219,6 +220,18 @@ ROLE_ADJECTIVES = {
     "commercial",
 }
 CALENDAR_WORDS = set(MONTH_NAMES) | set(WEEKDAY_NAMES)
+_SUBJECT = ("nsubj", "nsubjpass")
+_OBJECT = ("dobj", "pobj", "dative")
+PRONOUN_ROLES = {
+    "he": _SUBJECT,
+    "she": _SUBJECT,
+    "his": ("poss",),
+    "him": _OBJECT,
+    "her": ("poss", *_OBJECT),
+}
+"""Personal pronouns resolved to the person in focus, in the roles the parse gives them: the
+subject ("he was sacked"), the possessor ("his contract runs until 2026"), the object ("Chelsea
+want him")."""
 
 
 @dataclass
@@ -279,6 +292,8 @@ class ResolvedArticle:
     that only ever say "the club"."""
     coaches: set[str] = field(default_factory=set)
     """Ids of everyone the report makes a coach, past, present or coming (same time as `coached`)."""
+    womens: bool = False
+    """Whether the report is about women's football (`dugout.nlp.womens.is_womens_report`)."""
 
     @property
     def article(self):
@@ -534,7 +549,7 @@ class Resolver:
                 first = fold_words(person.name)[:1]
                 if first and first[0] not in NAME_PARTICLES:
                     full_people.setdefault(("first",) + first, person.id)
-        womens = is_womens_report(parsed.article.text)
+        womens = is_womens_report(parsed.article.text, parsed.article.title)
         # Pass 2: every mention.
         surface: dict[str, list[str]] = {}
         entities: dict[str, Entity] = {}
@@ -560,6 +575,7 @@ class Resolver:
                     kind == "national_team"
                     and fold(span.text) == fold(entity.name)
                     and not self._team_context(span)
+                    and side_cue(span) is None  # "Canada's women's team", "Morocco's men's team"
                 ):
                     kind = "place"
             else:
@@ -571,8 +587,7 @@ class Resolver:
                 continue
             if entity.id in local:
                 entity = local[entity.id]
-            if womens and kind == "club" and entity.subkind in (None, "club"):
-                entity = self.kb.side_of(entity, "women") or entity
+            entity = self._side(entity, span, womens, local)
             entities[entity.id] = entity
             surface.setdefault(entity.id, [])
             if span.text not in surface[entity.id]:
@@ -580,7 +595,7 @@ class Resolver:
             view.mentions.append(Mention(s, e, span.text, entity, kind or entity.kind))
             if kind == "person":
                 last_person = entity
-        resolved = ResolvedArticle(parsed, sentences, entities, surface)
+        resolved = ResolvedArticle(parsed, sentences, entities, surface, womens=womens)
         if not any(e.kind == "club" for e in entities.values()):
             resolved.url_club = self._club_in_address(parsed.article.url)
         self._references(resolved)
@@ -588,6 +603,16 @@ class Resolver:
             view.mentions.sort(key=lambda m: m.start)
         del last_person
         return resolved
+
+    def _side(self, entity: Entity, span: Span, womens: bool, local: dict[str, Entity]) -> Entity:
+        """A team's women's side where the report is about the women's game or the words after the
+        name say so ("Manchester City women"), unless they say the men's ("Arsenal's men's side")."""
+        if not entity.is_team:
+            return entity
+        cue = side_cue(span)
+        if cue == "women" or (womens and cue is None):
+            return womens_side(entity, self.kb.side_of(entity, "women"), local)
+        return entity
 
     def _choose(self, ids: list[str], anchors: Counter[str], span: Span) -> Entity:
         """Pick among entities sharing a name: the one the report is about, else the most prominent."""
@@ -976,8 +1001,8 @@ class Resolver:
                                 )
                             )
                             continue
-                if tok.lower_ == "he" and tok.dep_ in ("nsubj", "nsubjpass"):
-                    antecedent = _topic_before(view, tok) or (previous_people[0] if previous_people else None)
+                if tok.dep_ in PRONOUN_ROLES.get(tok.lower_, ()):
+                    antecedent = _antecedent(view, tok, previous_people)
                     if antecedent is not None:
                         added.append(Mention(tok.i, tok.i + 1, tok.text, antecedent, "person", via="pronoun"))
             view.mentions.extend(added)
@@ -985,8 +1010,10 @@ class Resolver:
                 if m.kind == "club":
                     club_counts[m.entity.id] += 1
                 resolved.entities.setdefault(m.entity.id, m.entity)
-            people_here = [
-                m.entity for m in sorted(view.mentions, key=lambda m: m.start) if m.kind == "person"
+            people_here = [  # "his", "him": a passing reference leaves who is in focus as it was
+                m.entity
+                for m in sorted(view.mentions, key=lambda m: m.start)
+                if m.kind == "person" and (m.via != "pronoun" or doc[m.start].dep_ in _SUBJECT)
             ]
             for p in people_here:
                 if p in seen_people:
@@ -1134,14 +1161,42 @@ CLUB_PREFIX_TAGS = {
 }
 
 
-def _topic_before(view: SentenceView, pronoun: Token) -> Entity | None:
+def _antecedent(view: SentenceView, pronoun: Token, previous_people: list[Entity]) -> Entity | None:
+    """Who a personal pronoun stands for: the person this sentence is about so far, else the first
+    person of the last sentence that named people. An object is never its own clause's subject
+    ("Sweden coach Peter Gerhardsson still chose her": not him); a possessive or an object before
+    the sentence names someone is left alone, as it may well be him."""
+    other = _clause_subject(view, pronoun) if pronoun.dep_ in _OBJECT else None
+    found = _topic_before(view, pronoun, other)
+    if found is not None:
+        return found
+    if pronoun.dep_ not in _SUBJECT and any(
+        m.kind == "person" and m.start > pronoun.i and m.via == "name" for m in view.mentions
+    ):
+        return None  # "With two seasons to go on his deal, Arsenal want to tie Smith Rowe down": him
+    return next((p for p in previous_people if p is not other), None)
+
+
+def _clause_subject(view: SentenceView, pronoun: Token) -> Entity | None:
+    """The person named as subject of the verb an object pronoun hangs on ("X chose her", "X spoke
+    to him")."""
+    verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
+    doc = view.span.doc
+    for m in view.mentions:
+        head = doc[m.end - 1]
+        if m.kind == "person" and head.dep_ in _SUBJECT and head.head == verb:
+            return m.entity
+    return None
+
+
+def _topic_before(view: SentenceView, pronoun: Token, other: Entity | None = None) -> Entity | None:
     """The person a "he" later in the same sentence stands for: the nearest one named before it as a
     subject or with a clause about him ("Thorgan Hazard, 25, is also believed to be a target as he
     has yet to sign", "the unsettled Dimitar Berbatov, who was booed ... that he wanted to leave"), not
-    one met in passing ("his flick past Lukasz Fabianski meant he ended ...")."""
+    one met in passing ("his flick past Lukasz Fabianski meant he ended ...") and not `other`."""
     doc = view.span.doc
     for m in sorted(view.mentions, key=lambda m: m.start, reverse=True):
-        if m.kind != "person" or m.end > pronoun.i:
+        if m.kind != "person" or m.end > pronoun.i or m.entity is other:
             continue
         head = doc[m.end - 1]
         if head.dep_ in ("nsubj", "nsubjpass") or any(c.dep_ in ("relcl", "appos") for c in head.children):
@@ -1216,30 +1271,6 @@ def _aged_reference(doc, tok: Token, floor: int) -> int | None:
     if re.fullmatch(r"\d{2}(?: ?- ?| )year(?: ?- ?| )old|\d{2}-year-old", joined):
         return k
     return None
-
-
-WOMENS_MARKERS = re.compile(
-    r"\b(women['’]s super league|wsl|nwsl|women['’]s champions league|women['’]s fa cup|"
-    r"women['’]s league cup|"
-    r"lionesses|liga f|frauen|féminine|feminine|women['’]s football|women['’]s team|women['’]s side|"
-    r"women['’]s game|her side|her team|her players|she was appointed|she has|belles)\b",
-    re.IGNORECASE,
-)
-
-
-def is_womens_report(text: str) -> bool:
-    """Whether a report is about women's football: then "Liverpool" is Liverpool Women."""
-    womens = len(WOMENS_MARKERS.findall(text))
-    return womens >= 2 and womens >= len(MENS_MARKERS.findall(text))
-
-
-# Men's competitions: a round-up that names them as often as the women's game covers both, and
-# its clubs keep their first teams.
-MENS_MARKERS = re.compile(
-    r"(?<!women['’]s )\b(premier league|championship|carabao cup|efl|la ?liga|serie a|bundesliga|"
-    r"ligue 1|mls|europa league)\b",
-    re.IGNORECASE,
-)
 
 
 @lru_cache(maxsize=4096)
