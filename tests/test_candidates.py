@@ -4,9 +4,6 @@ whether a proposal is a claim."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from dugout.extract.pairs import Candidate, CandidateMaker, reports_result
@@ -14,7 +11,6 @@ from dugout.kb.index import load_kb
 from dugout.kb.names import names_match
 from dugout.nlp.entities import ResolvedArticle, Resolver
 from dugout.nlp.pipeline import parse_articles
-from dugout.records import Article
 
 # (report, a piece of the sentence, kind, subject, object, where the subject came from)
 CASES = [
@@ -26,15 +22,8 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def proposed(shared_dir: Path) -> dict[str, tuple[ResolvedArticle, list[Candidate]]]:
-    wanted = {c[0] for c in CASES}
-    articles = []
-    with (shared_dir / "eval" / "train" / "articles.jsonl").open(encoding="utf-8") as f:
-        for line in f:
-            record = json.loads(line)
-            if record["id"] in wanted:
-                fields = ("id", "url", "outlet", "published", "title", "text")
-                articles.append(Article(**{k: record.get(k) for k in fields}))
+def proposed(train_articles) -> dict[str, tuple[ResolvedArticle, list[Candidate]]]:
+    articles = train_articles({c[0] for c in CASES})
     kb = load_kb()
     resolver, maker = Resolver(kb), CandidateMaker(kb)
     out = {}

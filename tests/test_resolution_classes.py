@@ -4,16 +4,12 @@ only shows it."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from dugout.kb.index import load_kb
 from dugout.nlp.entities import Mention, ResolvedArticle, Resolver
 from dugout.nlp.pipeline import parse_articles
 from dugout.nlp.womens import is_womens_report
-from dugout.records import Article
 
 # (report, a piece of the sentence, the mention's surface, the entity's name, the mention's kind)
 CASES = [
@@ -43,22 +39,11 @@ WOMENS_REPORTS = [
 ]
 
 
-def _train_articles(shared_dir: Path, wanted: set[str]) -> list[Article]:
-    articles = []
-    with (shared_dir / "eval" / "train" / "articles.jsonl").open(encoding="utf-8") as f:
-        for line in f:
-            record = json.loads(line)
-            if record["id"] in wanted:
-                fields = ("id", "url", "outlet", "published", "title", "text")
-                articles.append(Article(**{k: record.get(k) for k in fields}))
-    return articles
-
-
 @pytest.fixture(scope="module")
-def resolved(shared_dir: Path) -> dict[str, ResolvedArticle]:
+def resolved(train_articles) -> dict[str, ResolvedArticle]:
     wanted = {c[0] for c in CASES} | {c[0] for c in NOT_ANTECEDENTS}
     resolver = Resolver(load_kb())
-    parsed = parse_articles(_train_articles(shared_dir, wanted))
+    parsed = parse_articles(train_articles(wanted))
     return {p.article.id: resolver.resolve(p) for p in parsed}
 
 
@@ -84,6 +69,6 @@ def test_not_the_antecedent(resolved, doc, sentence, surface, person) -> None:
 
 
 @pytest.mark.parametrize(("doc", "womens"), WOMENS_REPORTS)
-def test_womens_report(shared_dir: Path, doc: str, womens: bool) -> None:
-    (article,) = _train_articles(shared_dir, {doc})
+def test_womens_report(train_articles, doc: str, womens: bool) -> None:
+    (article,) = train_articles({doc})
     assert is_womens_report(article.text, article.title) is womens
