@@ -33,3 +33,22 @@ def train_articles(shared_dir: Path):
         return found
 
     return read
+
+
+@pytest.fixture(scope="session")
+def corpus_articles(shared_dir: Path):
+    """The reports of ../shared/corpus/football_news.jsonl with the given ids, as Articles (a function)."""
+    from dugout.records import Article
+
+    def read(wanted: set[str]) -> list[Article]:
+        fields = ("id", "url", "outlet", "published", "title", "text")
+        found = []
+        with (shared_dir / "corpus" / "football_news.jsonl").open(encoding="utf-8") as f:
+            for line in f:
+                if any(doc in line for doc in wanted):
+                    record = json.loads(line)
+                    if record["id"] in wanted:
+                        found.append(Article(**{k: record.get(k) for k in fields}))
+        return found
+
+    return read

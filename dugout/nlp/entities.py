@@ -25,7 +25,9 @@ from dugout.kb.names import GENERIC_WORDS, fold, fold_words
 from dugout.nlp.pipeline import ParsedArticle
 from dugout.nlp.womens import is_womens_report, side_cue, womens_side
 
-NAME_JOINERS = {"-", "&", ".", "'", "’"}
+NAME_JOINERS = {"-", "&", ".", "'", "’", "[", "]"}
+"""Tokens a name runs through: "Brighton & Hove", "St. Pauli", and an editor's brackets in a
+quote ("Simone [Inzaghi]", "[Matheus] Cunha")."""
 NAME_PARTICLES = {
     "de",
     "del",
@@ -195,6 +197,16 @@ PLAYER_MOVE_WORDS = {
     "join",
     "release",
 }
+PUBLIC_ROLES = {
+    "head_coach",
+    "interim_coach",
+    "president",
+    "chairman",
+    "owner",
+    "sporting_director",
+    "director",
+}
+"""Posts whose holders football copy names by surname alone."""
 EXECUTIVE_TITLE_ROLES = {"owner": "owner", "president": "president", "chairman": "chairman"}
 PLAYER_POSITIONS = {
     "midfielder",
@@ -220,6 +232,9 @@ ROLE_ADJECTIVES = {
     "commercial",
 }
 CALENDAR_WORDS = set(MONTH_NAMES) | set(WEEKDAY_NAMES)
+ODD_POSSESSIVES = ("`s", "´s", "‘s")
+"""Possessives typed with a backtick, an acute accent or an opening quote ("Arteta‘s men"), which
+the tokenizer leaves stuck to the name."""
 _SUBJECT = ("nsubj", "nsubjpass")
 _OBJECT = ("dobj", "pobj", "dative")
 PRONOUN_ROLES = {
@@ -310,8 +325,8 @@ _CAMEL = re.compile(r"[A-Z][a-z]+")
 def _folded(token: Token) -> tuple[str, ...]:
     """A token's folded words; a camel-case hashtag ("#RealMadrid") splits into its words."""
     text = token.text.lstrip("#")
-    if len(text) > 4 and text[-2:] in ("`s", "´s"):
-        text = text[:-2]  # "Tottenham`s": a possessive with a backtick the tokenizer left whole
+    if len(text) > 4 and text[-2:] in ODD_POSSESSIVES:
+        text = text[:-2]  # "Tottenham`s", "Arteta‘s": a possessive the tokenizer left whole
     if text != token.text or (len(text) > 6 and re.fullmatch(r"(?:[A-Z][a-z]+){2,}", text)):
         parts = _CAMEL.findall(text)
         if len(parts) >= 2 and "".join(parts) == text:
@@ -350,7 +365,7 @@ class Resolver:
             j = i
             while j < n and j - i < 10:
                 t = doc[j]
-                if t.text in NAME_JOINERS and words:
+                if t.text in NAME_JOINERS and words and words != ["the"]:
                     j += 1
                     continue
                 w = _folded(t)
@@ -363,6 +378,8 @@ class Resolver:
                 if ids and not (len(words) == 1 and words[0] == "the"):
                     best = (i, j + 1, ids)
                 j += 1
+            if best and best[1] < n and doc[best[1]].text in CLUB_SUFFIX_TAGS:
+                best = (best[0], best[1] + 1, best[2])  # "Paris FC": its tag is part of what is written
             verdict = self._plausible(doc, *best) if best else False
             if best and verdict:
                 found.append((*best, verdict == "weak"))
@@ -382,13 +399,12 @@ class Resolver:
         tok = span[-1]
         if tok.lower_ in {"the"} or tok.lower_ in CALENDAR_WORDS:
             return False
+        if _in_place_name(tok):
+            return False  # part of a longer place or event: "South America", "the Paris Olympics"
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-        if (
-            nxt is not None
-            and nxt.lower_ in ("director", "officer", "manager")
-            and tok.lower_ in ROLE_ADJECTIVES
-        ):
-            return False  # "Sporting Director" is a post, not Sporting CP
+        post = ("director", "officer") if tok.lower_ == "sporting" else ("director", "officer", "manager")
+        if nxt is not None and tok.lower_ in ROLE_ADJECTIVES and nxt.lower_ in post:
+            return False  # "Sporting Director" is a post, not Sporting CP ("Sporting manager" is his)
         if tok.ent_type_ == "PERSON" and any(self.kb.entities[i].kind != "person" for i in ids):
             ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
             possessed = (
@@ -399,6 +415,7 @@ class Resolver:
                 and len(ent) > 1
                 and not possessed
                 and (ent.start == tok.i or not doc[ent.start].is_sent_start)
+                and any(t.text[:1].isalpha() for t in ent if t.i != tok.i)  # not "Angers 4-2"
             ):
                 return False  # "Donny" in "Donny van de Beek" is a first name, not Doncaster
         if all(self.kb.entities[i].kind == "person" for i in ids) and tok.i + 1 < len(doc):
@@ -417,6 +434,8 @@ class Resolver:
             return False
         if tok.is_sent_start and tok.pos_ not in ("PROPN",) and not tok.ent_type_:
             return "weak"
+        if tok.pos_ == "VERB" and tok.text[:1].isupper() and any(self.kb.entities[i].is_team for i in ids):
+            return True  # a team's name mid-sentence the tagger took for a verb ("a loss to Villarreal")
         return tok.pos_ in ("PROPN", "NOUN", "ADJ", "X") or bool(tok.ent_type_)
 
     # -- resolution ------------------------------------------------------------------
@@ -428,12 +447,16 @@ class Resolver:
         for index, paragraph in enumerate(parsed.paragraphs):
             doc = paragraph.doc
             matches = self.kb_matches(doc)
+            named_clubs = nickname_clubs(doc, matches)
+            if named_clubs:  # "Raith Rovers" is not Blackburn's "Rovers", "Newcastle Jets" not Newcastle
+                inside = inside_of(named_clubs)
+                matches = [m for m in matches if not (m[0] in inside and m[1] - 1 in inside)]
             covered = set()
             for s, e, _, _weak in matches:
                 covered.update(range(s, e))
             extra = []
             # Clubs the knowledge base lacks, by their form: "Chennaiyin FC", "FC Twente", "SV Elversberg".
-            for start, end in club_forms(doc, covered):
+            for start, end in [*named_clubs, *club_forms(doc, covered | inside_of(named_clubs))]:
                 extra.append((start, end, None, "CLUB"))
                 covered.update(range(start, end))
             # A first name the model typed apart from its surname ("Fergal" GPE + "Harkin" PERSON).
@@ -458,7 +481,9 @@ class Resolver:
                     continue
                 if not span[0].text[:1].isupper():
                     continue  # "midseason" is not a name
-                if ent.label_ == "PERSON":
+                # a name the model ran into a score is a team's ("beat Angers 4-2")
+                label = "CLUB" if _SCORE_TOKENS.search(doc[span.end : ent.end].text) else ent.label_
+                if label == "PERSON":
                     # the model often stops a name short ("Leonardo" of "Leonardo Balerdi")
                     end = span.end
                     while end < len(doc) and end - span.start < 5 and end not in covered:
@@ -481,7 +506,7 @@ class Resolver:
                     while doc[start].lower_ in PERSON_TITLES and end - start > 2:
                         start += 1  # "Defender Nico" + "Schulz" is Nico Schulz
                     span = doc[start:end]
-                extra.append((span.start, span.end, None, ent.label_))
+                extra.append((span.start, span.end, None, label))
                 covered.update(range(span.start, span.end))
             # Bare surnames the model missed ("Ancelotti met with ..."): kept only if the report
             # names that person in full somewhere (checked when linking).
@@ -522,8 +547,11 @@ class Resolver:
         full_people: dict[tuple[str, ...], str] = {}
         local: dict[str, Entity] = {}
         named_in_full: set[str] = set()
+        club_heads: dict[str, Entity] = {}
         for view, s, e, ids, label in raw:
             span = view.span.doc[s:e]
+            if ids is None and label == "CLUB":
+                self._club_head(span, local, club_heads)
             if ids and len(ids) == 1 and label != "WEAK":
                 anchors[ids[0]] += 1
                 if e - s >= 2:
@@ -550,6 +578,11 @@ class Resolver:
                 if first and first[0] not in NAME_PARTICLES:
                     full_people.setdefault(("first",) + first, person.id)
         womens = is_womens_report(parsed.article.text, parsed.article.title)
+        countries: Counter[str] = Counter()  # where the report's teams play, by how often it names them
+        for eid, count in anchors.items():
+            team = kb.entities.get(eid)
+            if team is not None and team.is_team:
+                countries[self.football_country(team)] += count
         # Pass 2: every mention.
         surface: dict[str, list[str]] = {}
         entities: dict[str, Entity] = {}
@@ -559,7 +592,7 @@ class Resolver:
             span = view.span.doc[s:e]
             entity, kind = None, None
             if ids:
-                entity = self._choose(ids, anchors, span)
+                entity = self._choose(ids, anchors, span, countries)
                 kind = entity.kind
                 if kind == "person" and self._player_namesake(span, entity):
                     entity = self._person_entity(span.text, local, known=False)
@@ -579,7 +612,7 @@ class Resolver:
                 ):
                     kind = "place"
             else:
-                entity, kind = self._unknown(span, label, full_people, local, anchors)
+                entity, kind = self._unknown(span, label, full_people, local, anchors, club_heads)
                 if kind == "person" and entity is not None and len(fold_words(entity.name)) >= 2:
                     # a full name the model mistyped ("Nicola Kalinic" as ORG) anchors his surname too
                     full_people.setdefault(fold_words(entity.name)[-1:], entity.id)
@@ -614,8 +647,10 @@ class Resolver:
             return womens_side(entity, self.kb.side_of(entity, "women"), local)
         return entity
 
-    def _choose(self, ids: list[str], anchors: Counter[str], span: Span) -> Entity:
-        """Pick among entities sharing a name: the one the report is about, else the most prominent."""
+    def _choose(self, ids: list[str], anchors: Counter[str], span: Span, countries: Counter[str]) -> Entity:
+        """Pick among entities sharing a name: the one written exactly ("Paris FC", not PSG's
+        "Paris"), the one the report is about, one from the country of the report's other teams
+        ("Wolves" beside Premier League clubs), else the most prominent."""
         if len(ids) == 1:
             return self.kb.entities[ids[0]]
         candidates = [self.kb.entities[i] for i in ids]
@@ -623,15 +658,23 @@ class Resolver:
         if after in TEAM_WORDS_AFTER:
             teams = [c for c in candidates if c.is_team]
             candidates = teams or candidates
+        written = span.text.lower()
         return max(
             candidates,
             key=lambda c: (
+                written == c.name.lower() or any(written == a.lower() for a in c.aliases),
                 anchors[c.id],
+                countries[self.football_country(c)] if c.is_team else 0,
                 c.kind != "outlet",
                 c.prominence,
                 c.subkind in (None, "club", "national_team"),
             ),
         )
+
+    def football_country(self, team: Entity) -> str | None:
+        """Where a team plays: its league's country (Cardiff City plays in England), else its own."""
+        league = self.kb.lookup(team.league) if team.league else []
+        return next((c.country for c in league if c.kind == "competition" and c.country), team.country)
 
     def _team_context(self, span: Span) -> bool:
         """Whether a country name stands for its national team here ("the France boss", "beat Brazil")."""
@@ -703,7 +746,7 @@ class Resolver:
     def _person_entity(self, text: str, local: dict[str, Entity], known: bool = True) -> Entity:
         """A person by full name: the knowledge base's, a near spelling of it, or a new one
         (`known=False`: a new one whatever the knowledge base holds under that name)."""
-        text = re.sub(r"[`'’]s$", "", text)  # "Bandeira de Mello`s": a possessive the tokenizer kept
+        text = re.sub(r"[`'’‘´]s$", "", text)  # "Bandeira de Mello`s": a possessive the tokenizer kept
         found = [e for e in self.kb.lookup(text) if e.kind == "person"] if known else []
         if found:
             return found[0]
@@ -732,7 +775,19 @@ class Resolver:
             return None
         return self.kb.entities[self._people_names[name]]
 
-    def _unknown(self, span: Span, label: str | None, full_people, local, anchors):
+    def _club_head(self, span: Span, local: dict[str, Entity], heads: dict[str, Entity]) -> None:
+        """Note a club the knowledge base lacks under its first word when the rest only says it is a
+        club ("Hekari United"), so the bare first word ("if Hekari are the better team") is it too."""
+        words = fold_words(span.text)
+        if len(words) < 2 or not all(w in CLUB_FORM_WORDS or w in GENERIC_WORDS for w in words[1:]):
+            return
+        if words[0] in GENERIC_WORDS or self.kb.aliases.get(words[:1]):
+            return
+        cid = entity_id("club", span.text)
+        club = local.setdefault(cid, Entity(id=cid, name=span.text, kind="club", known=False))
+        heads.setdefault(words[0], club)
+
+    def _unknown(self, span: Span, label: str | None, full_people, local, anchors, club_heads=None):
         """A name the knowledge base does not hold as such: a short form, or a new entity."""
         words = fold_words(span.text)
         if not words:
@@ -761,9 +816,14 @@ class Resolver:
             pid = full_people.get(words) or full_people.get(("first",) + words)
             if pid:
                 return self.kb.entities.get(pid) or local.get(pid), "person"
-            club = self._misspelt_club(words[0], anchors, local)
+            heads = club_heads if club_heads and label != "NORP" else {}  # "the African game"
+            club = heads.get(words[0]) or self._misspelt_club(words[0], anchors, local)
             if club is not None:
                 return club, "club"
+            proper = span[0].pos_ == "PROPN" and label != "NORP"
+            figure = self._public_figure(words[0], anchors) if proper else None
+            if figure is not None:
+                return figure, "person"
             if label == "SURNAME" and not titled:
                 return None, None
             if label in ("PERSON", "SURNAME") or titled:
@@ -804,6 +864,18 @@ class Resolver:
                 local[cid] = Entity(id=cid, name=span.text, kind="club", known=False)
             return local[cid], "club"
         return None, None
+
+    def _public_figure(self, word: str, anchors: Counter[str]) -> Entity | None:
+        """A coach or executive football copy calls by surname alone ("Guardiola's commitment"):
+        the knowledge base's only person of that surname, when the report names a team where he
+        holds or held a post, and the word is no first name and names nothing else."""
+        if len(word) < 4 or self.kb.aliases.get((word,)) or self._is_first_name(word):
+            return None
+        known = self.kb.by_surname((word,))
+        if len(known) != 1:
+            return None
+        roles = self.kb.roles_of.get(known[0].id, ())
+        return known[0] if any(r.role in PUBLIC_ROLES and anchors[r.organisation] for r in roles) else None
 
     def _misspelt_club(self, word: str, anchors: Counter[str], local: dict[str, Entity]) -> Entity | None:
         """A slip of the keyboard on a club the report names correctly elsewhere ("Chennnaiyin" beside
@@ -1189,6 +1261,24 @@ def _clause_subject(view: SentenceView, pronoun: Token) -> Entity | None:
     return None
 
 
+COMPASS_WORDS = {"north", "south", "central", "latin"}
+
+
+def _in_place_name(tok: Token) -> bool:
+    """Whether the model makes a token part of a longer event or facility ("the Paris Olympics",
+    "Liverpool Street"), or of a region named by a compass word ("South America")."""
+    doc = tok.doc
+    if tok.ent_type_ in ("EVENT", "FAC"):
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        joined = nxt is not None and nxt.ent_iob_ == "I" and nxt.text[:1].isupper()
+        return joined or (tok.ent_iob_ == "I" and doc[tok.i - 1].text[:1].isupper())
+    return (
+        tok.ent_type_ in ("GPE", "LOC")
+        and tok.ent_iob_ == "I"
+        and doc[tok.i - 1].lower_ in COMPASS_WORDS
+    )
+
+
 def _topic_before(view: SentenceView, pronoun: Token, other: Entity | None = None) -> Entity | None:
     """The person a "he" later in the same sentence stands for: the nearest one named before it as a
     subject or with a clause about him ("Thorgan Hazard, 25, is also believed to be a target as he
@@ -1202,6 +1292,86 @@ def _topic_before(view: SentenceView, pronoun: Token, other: Entity | None = Non
         if head.dep_ in ("nsubj", "nsubjpass") or any(c.dep_ in ("relcl", "appos") for c in head.children):
             return m.entity
     return None
+
+
+CLUB_FORM_WORDS = {
+    "united",
+    "city",
+    "town",
+    "county",
+    "athletic",
+    "albion",
+    "rovers",
+    "rangers",
+    "wanderers",
+    "stars",
+    "pillars",
+    "warriors",
+    "jets",
+    "mariners",
+    "hearts",
+    "tigers",
+    "lions",
+    "eagles",
+    "sharks",
+    "bulls",
+    "chiefs",
+    "pirates",
+    "dynamos",
+    "strikers",
+    "arrows",
+    "harriers",
+    "thistle",
+    "academicals",
+    "sundowns",
+    "bullets",
+    "rockets",
+}
+"""Last words that make a name a club's ("Kano Pillars", "Raith Rovers", "Newcastle Jets",
+"Ikorodu City"), whatever the model typed it as."""
+PLACE_FORM_WORDS = {"city", "town"}
+"""Form words that also end places ("Kansas City", "Cape Town"): not a club where the model calls
+the name a place."""
+
+
+def _all_countries(ids: list[str]) -> bool:
+    return all(i.startswith("national_team:") for i in ids)
+
+
+def inside_of(spans: list[tuple[int, int]]) -> set[int]:
+    return {i for start, end in spans for i in range(start, end)}
+
+
+def nickname_clubs(doc, matches: list[tuple[int, int, list[str], bool]]) -> list[tuple[int, int]]:
+    """Clubs named as one or two proper nouns and a club-form word ("Sunshine Stars", "Abia
+    Warriors") that the knowledge base does not hold whole: the knowledge base's one-word names
+    inside them ("Warriors" is Zimbabwe's nickname, "Newcastle" a club of its own) do not apply."""
+    whole = {(m[0], m[1]) for m in matches}
+    longer = {i for start, end, _, _ in matches if end - start > 1 for i in range(start, end)}
+    countries = {start for start, end, ids, _ in matches if end - start == 1 and _all_countries(ids)}
+    found = []
+    for tok in doc:
+        if tok.lower_ not in CLUB_FORM_WORDS or not tok.text[:1].isupper() or tok.i in longer:
+            continue
+        start = tok.i
+        while (
+            start > tok.i - 2
+            and start - 1 >= tok.sent.start
+            and doc[start - 1].pos_ == "PROPN"
+            and doc[start - 1].is_alpha
+            and doc[start - 1].text[:1].isupper()
+            and start - 1 not in longer
+            and start - 1 not in countries  # "sides from Czechia United seem to have trouble"
+        ):
+            start -= 1
+        if doc[start].is_sent_start and doc[start].ent_iob_ == "O" and start + 1 < tok.i + 1:
+            start += 1  # "Whilst United are yet to win away": an opening word, not a name
+        if start == tok.i or (start, tok.i + 1) in whole:
+            continue
+        if tok.lower_ in PLACE_FORM_WORDS and tok.ent_type_ in ("GPE", "LOC"):
+            continue
+        found.append((start, tok.i + 1))
+    return found
 
 
 def club_forms(doc, covered: set[int]) -> list[tuple[int, int]]:
@@ -1283,6 +1453,9 @@ def _model_says_person(text: str) -> bool:
     return len(doc.ents) == 1 and doc.ents[0].label_ == "PERSON" and doc.ents[0].text == text
 
 
+_SCORE_TOKENS = re.compile(r"\d{1,2}\s?[-–]\s?\d{1,2}")
+
+
 def _trim(ent: Span) -> Span | None:
     """A model entity without leading "the", trailing possessive or punctuation ("Les Bleus.")."""
     start, end = ent.start, ent.end
@@ -1293,8 +1466,12 @@ def _trim(ent: Span) -> Span | None:
         or (doc[start].lower_ in PERSON_TITLES and end - start > 2)
     ):
         start += 1  # "Defender Nico Schulz" is Nico Schulz
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'", "`s")):
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'", *ODD_POSSESSIVES)):
         end -= 1
+    if end - start > 3 and _SCORE_TOKENS.fullmatch(doc[end - 3 : end].text):
+        end -= 3  # "Angers 4-2": the model took the score into the name
+        while end > start and doc[end - 1].is_punct:
+            end -= 1
     if end <= start:
         return None
     return doc[start:end]
