@@ -18,6 +18,15 @@ CASES = [
     ("t0092", "Crystal Palace are also interested", "person_team", "Kalvin Phillips", "Juventus", "before"),
     # a result with one side named is paired with the report's main team, a national team here
     ("t0181", "1-0 win over Denmark", "team_team", "Australia", "Denmark", "focus"),
+    # a person is paired with a federation the sentence names (holds_role: "CAF president")
+    (
+        "t0054",
+        "CAF president Patrice Motsepe",
+        "person_team",
+        "Patrice Motsepe",
+        "Confederation of African Football",
+        "here",
+    ),
 ]
 
 

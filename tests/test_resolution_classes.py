@@ -41,6 +41,15 @@ CASES = [
     ("t0561", "is Guardiola’s commitment to prove people wrong", "Guardiola", "Pep Guardiola", "person"),
     # the name as written decides between clubs sharing a short form ("Paris FC", not PSG's "Paris")
     ("t0698", "drawing 1-1 against Paris FC", "Paris FC", "Paris FC Women", "club"),
+    # federations and confederations are organisations of their own, by name and short form
+    (
+        "t0300",
+        "Spanish FA president Luis Rubiales",
+        "Spanish FA",
+        "Royal Spanish Football Federation",
+        "federation",
+    ),
+    ("t0054", "CAF president Patrice Motsepe", "CAF", "Confederation of African Football", "federation"),
 ]
 
 # (corpus report, a piece of the sentence, the mention's surface, the entity's name, the mention's kind)

@@ -30,7 +30,8 @@ from dugout.nlp.entities import Mention, ResolvedArticle, SentenceView
 from dugout.records import POSITION_WORDS
 
 KINDS = ("person_team", "person_person", "team_team", "team_need")
-"""What a candidate pairs: a person and a team, two people, two teams, or a team and a position."""
+"""What a candidate pairs: a person and a team (or a federation: "Spanish FA president Luis
+Rubiales"), two people, two teams, or a team and a position."""
 
 TYPES_OF_KIND: dict[str, tuple[str, ...]] = {
     "person_team": (
@@ -172,7 +173,8 @@ class CandidateMaker:
         for index, view in enumerate(resolved.sentences):
             people = _first_mentions(view.mentions, lambda m: m.kind == "person")
             teams = _first_mentions(view.mentions, is_team)
-            out.extend(self._person_team(doc, index, people, teams, before, focus))
+            bodies = _first_mentions(view.mentions, lambda m: m.kind == "federation")
+            out.extend(self._person_team(doc, index, people, teams + bodies, before, focus))
             if not people:
                 out.extend(_implied_people(doc, index, teams, before_people, star))
             out.extend(_pairs(doc, index, "person_person", people))

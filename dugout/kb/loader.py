@@ -15,7 +15,7 @@ from pathlib import Path
 from dugout.kb.model import Entity, Role, entity_id
 
 BUNDLED_DIR = Path(__file__).parent / "data"
-FILES = ("clubs", "national_teams", "competitions", "outlets", "people", "roles")
+FILES = ("clubs", "national_teams", "competitions", "outlets", "federations", "people", "roles")
 
 
 class KBError(ValueError):
@@ -102,6 +102,15 @@ def entities_from(path: Path, kind_of_file: str) -> Iterator[Entity]:
                 country=row.get("country") or None,
                 aliases=split_list(row.get("aliases")),
                 extra={"language": row.get("language", ""), "domains": row.get("domains", "")},
+            )
+        elif kind_of_file == "federations":
+            yield Entity(
+                id=entity_id("federation", name),
+                name=name,
+                kind="federation",
+                country=row.get("country") or None,
+                aliases=split_list(row.get("aliases")),
+                extra={"confederation": row.get("confederation", "")},
             )
         elif kind_of_file == "people":
             yield Entity(

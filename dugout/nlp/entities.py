@@ -360,24 +360,11 @@ class Resolver:
             if not _is_capitalized(tok) and tok.lower_ != "the":
                 i += 1
                 continue
-            best = None
-            words: list[str] = []
-            j = i
-            while j < n and j - i < 10:
-                t = doc[j]
-                if t.text in NAME_JOINERS and words and words != ["the"]:
-                    j += 1
-                    continue
-                w = _folded(t)
-                if not w:
-                    break
-                if j > i and not (_is_capitalized(t) or t.lower_ in NAME_PARTICLES or t.text in ("'s", "’s")):
-                    break
-                words.extend(w)
-                ids = self.kb.aliases.get(tuple(words))
-                if ids and not (len(words) == 1 and words[0] == "the"):
-                    best = (i, j + 1, ids)
-                j += 1
+            best = self._longest_at(doc, i)
+            if best and tok.lower_ == "the" and i + 1 < n:
+                inner = self._longest_at(doc, i + 1)
+                if inner and inner[1] > best[1]:
+                    best = inner  # "the FA Trophy" is the FA Trophy, not "the FA" and a trophy
             if best and best[1] < n and doc[best[1]].text in CLUB_SUFFIX_TAGS:
                 best = (best[0], best[1] + 1, best[2])  # "Paris FC": its tag is part of what is written
             verdict = self._plausible(doc, *best) if best else False
@@ -387,6 +374,28 @@ class Resolver:
             else:
                 i += 1
         return found
+
+    def _longest_at(self, doc, i: int) -> tuple[int, int, list[str]] | None:
+        """The longest knowledge-base name starting at token i: (start, end, entity ids)."""
+        best = None
+        words: list[str] = []
+        j, n = i, len(doc)
+        while j < n and j - i < 10:
+            t = doc[j]
+            if t.text in NAME_JOINERS and words and words != ["the"]:
+                j += 1
+                continue
+            w = _folded(t)
+            if not w:
+                break
+            if j > i and not (_is_capitalized(t) or t.lower_ in NAME_PARTICLES or t.text in ("'s", "’s")):
+                break
+            words.extend(w)
+            ids = self.kb.aliases.get(tuple(words))
+            if ids and not (len(words) == 1 and words[0] == "the"):
+                best = (i, j + 1, ids)
+            j += 1
+        return best
 
     def _plausible(self, doc, start: int, end: int, ids: list[str]) -> bool | str:
         """Guard one-word matches against ordinary capitalised words ("Sport", "Real" at a sentence start)."""
