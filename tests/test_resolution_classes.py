@@ -50,6 +50,14 @@ CASES = [
         "federation",
     ),
     ("t0054", "CAF president Patrice Motsepe", "CAF", "Confederation of African Football", "federation"),
+    # clubs and sides the knowledge base lacked, by their nicknames (A-League, League of Ireland,
+    # national teams), on the women's side in a report about the women's game
+    ("t0023", "after the Jets announced", "the Jets", "Newcastle Jets Women", "club"),
+    ("t0623", "very different for Athlone Town", "Athlone Town", "Athlone Town Women", "club"),
+    ("t0042", "The April friendly with the Black Queens", "the Black Queens", "Ghana Women", "national_team"),
+    ("t0615", "leading Team GB at the Tokyo Olympics", "Team GB", "Great Britain Women", "national_team"),
+    # a plural demonym is the national team
+    ("t0453", "prepare for the Tunisians", "the Tunisians", "Tunisia", "national_team"),
 ]
 
 # (corpus report, a piece of the sentence, the mention's surface, the entity's name, the mention's kind)

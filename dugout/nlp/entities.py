@@ -984,13 +984,17 @@ class Resolver:
                     and doc[tok.i + 2].lower_ in ("team", "side")
                 ):
                     country = self.kb.country_of_demonym(tok.text)
-                    team = self.kb.national_team(country) if country else None
+                    team = self._report_side(resolved, self.kb.national_team(country)) if country else None
                     if team is not None:
                         span_text = doc[tok.i : tok.i + 3].text
                         added.append(
                             Mention(tok.i, tok.i + 3, span_text, team, "national_team", via="demonym")
                         )
                         continue
+                plural = self._demonym_team(resolved, tok, prev)
+                if plural is not None:
+                    added.append(plural)
+                    continue
                 # "the Italian", "the Spaniard"
                 if prev is not None and prev.lower_ == "the" and tok.text[:1].isupper():
                     country = self.kb.country_of_demonym(tok.text)
@@ -1024,6 +1028,7 @@ class Resolver:
                     if country and nxt is not None and nxt.lower_ == "national":
                         team = self.kb.national_team(country)
                         if team:
+                            team = self._report_side(resolved, team)
                             end = tok.i + 2
                             if (
                                 nxt.lower_ == "national"
@@ -1111,6 +1116,26 @@ class Resolver:
                     None,
                 )
                 previous_subject = subject or people_here[0]
+
+    def _demonym_team(self, resolved: ResolvedArticle, tok: Token, prev: Token | None) -> Mention | None:
+        """ "the Tunisians", "the Moroccans": a plural demonym stands for the national team (its women's
+        side in a report about the women's game), unless names follow ("the Brazilians Vinicius and
+        Rodrygo")."""
+        if prev is None or prev.lower_ != "the" or not tok.text[:1].isupper() or not tok.text.endswith("s"):
+            return None
+        country = self.kb.country_of_demonym(tok.text[:-1])
+        team = self.kb.national_team(country) if country else None
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        if team is None or (nxt is not None and nxt.pos_ in ("PROPN", "NOUN")):
+            return None
+        team = self._report_side(resolved, team)
+        return Mention(prev.i, tok.i + 1, tok.doc[prev.i : tok.i + 1].text, team, team.kind, via="demonym")
+
+    def _report_side(self, resolved: ResolvedArticle, team: Entity | None) -> Entity | None:
+        """The team itself, or its women's side in a report about the women's game."""
+        if team is None or not resolved.womens:
+            return team
+        return womens_side(team, self.kb.side_of(team, "women"), resolved.entities)
 
     def _unnamed_coach(
         self, resolved: ResolvedArticle, view: SentenceView, tok: Token, person_counts: Counter[str]
