@@ -8,7 +8,7 @@ the trained model (`dugout.extract.model`) decides which proposals are claims.
 Football copy often leaves one party unnamed in the sentence that carries the
 claim ("Unai Emery's men", "the hosts", a manager's club known from the report),
 so a person is also paired with teams implied by the report: the teams of the
-sentence before, the report's focus clubs, and the teams the knowledge base
+sentence before, the report's focus teams, and the teams the knowledge base
 knows him at; and a sentence naming teams but nobody pairs them with the person
 it leans on (the first person of the sentence before, else the report's main
 person). Two teams are paired when the sentence names both, and where it
@@ -50,7 +50,7 @@ TYPES_OF_KIND: dict[str, tuple[str, ...]] = {
 """The claim types a candidate of each kind can become (spec/claims.md's subject and object columns)."""
 
 FOCUS_CLUBS = 2
-"""How many of the report's most-named clubs are offered as an implied party."""
+"""How many of the report's most-named teams are offered as an implied party."""
 
 
 @dataclass(frozen=True)
@@ -102,17 +102,17 @@ def _first_mentions(mentions: list[Mention], want) -> list[Mention]:
 
 def focus_clubs(resolved: ResolvedArticle, n: int = FOCUS_CLUBS) -> list[Entity]:
     """The report's most-named clubs (its address's club when it names none)."""
-    counts = Counter(m.entity.id for s in resolved.sentences for m in s.mentions if m.kind == "club")
-    clubs = [resolved.entities[i] for i, _ in counts.most_common(n) if i in resolved.entities]
-    if not clubs and resolved.url_club is not None:
-        clubs = [resolved.url_club]
-    return clubs
+    return _most_named(resolved, lambda m: m.kind == "club", n)
 
 
 def focus_teams(resolved: ResolvedArticle, n: int = FOCUS_CLUBS) -> list[Entity]:
     """The report's most-named teams, clubs or national teams (its address's club when it names
-    none)."""
-    counts = Counter(m.entity.id for s in resolved.sentences for m in s.mentions if is_team(m))
+    none): the implied sides a national team's report leans on as much as a club's."""
+    return _most_named(resolved, is_team, n)
+
+
+def _most_named(resolved: ResolvedArticle, want, n: int) -> list[Entity]:
+    counts = Counter(m.entity.id for s in resolved.sentences for m in s.mentions if want(m))
     teams = [resolved.entities[i] for i, _ in counts.most_common(n) if i in resolved.entities]
     if not teams and resolved.url_club is not None:
         teams = [resolved.url_club]
@@ -164,9 +164,8 @@ class CandidateMaker:
 
     def __call__(self, resolved: ResolvedArticle) -> list[Candidate]:
         doc = resolved.article.id
-        focus = focus_clubs(resolved)
+        focus = focus_teams(resolved)
         star = focus_person(resolved)
-        teams_focus = focus_teams(resolved)
         out: list[Candidate] = []
         before: list[Mention] = []
         before_people: list[Mention] = []
@@ -178,7 +177,7 @@ class CandidateMaker:
             if not people:
                 out.extend(_implied_people(doc, index, teams, before_people, star))
             out.extend(_pairs(doc, index, "person_person", people))
-            out.extend(_team_pairs(doc, index, view, teams, teams_focus, before))
+            out.extend(_team_pairs(doc, index, view, teams, focus, before))
             out.extend(_needs(doc, index, view, teams, focus))
             before = teams
             before_people = people

@@ -334,6 +334,43 @@ def _folded(token: Token) -> tuple[str, ...]:
     return fold_words(text)
 
 
+def _whole_person(doc, span: Span, covered: set[int], absorbed: set[int]) -> Span:
+    """A person's name as far as it goes: the model often stops one short ("Leonardo" of "Leonardo
+    Balerdi", "Van" of "Van de Beek", "Gareth" of "Gareth Taylor‘s") or starts it with a title
+    ("Defender Nico Schulz")."""
+    end = span.end
+    while end < len(doc) and end - span.start < 5 and end not in covered:
+        tok = doc[end]
+        odd = tok.text[-2:] in ODD_POSSESSIVES  # "Taylor‘s", whatever its tag
+        if (tok.pos_ == "PROPN" or odd) and tok.text[:1].isupper() and _name_word(tok):
+            end += 1
+            if odd:
+                break
+        elif (
+            tok.lower_ in SURNAME_PARTICLES
+            and tok.is_lower
+            and end + 1 < len(doc)
+            and end + 1 not in covered
+            and doc[end + 1].text[:1].isupper()
+            and doc[end + 1].is_alpha
+        ):
+            end += 2  # "Van" + "de Beek"
+        else:
+            break
+    start = span.start
+    if start - 1 in absorbed:
+        start -= 1
+    while doc[start].lower_ in PERSON_TITLES and end - start > 2:
+        start += 1  # "Defender Nico" + "Schulz" is Nico Schulz
+    return doc[start:end]
+
+
+def _name_word(token: Token) -> bool:
+    """Letters only, a possessive stuck to it aside ("Taylor‘s")."""
+    text = token.text
+    return (text[:-2] if text[-2:] in ODD_POSSESSIVES else text).isalpha()
+
+
 def _is_capitalized(token: Token) -> bool:
     text = token.text.lstrip("#")
     return text[:1].isupper() or text[:1].isdigit()
@@ -493,28 +530,7 @@ class Resolver:
                 # a name the model ran into a score is a team's ("beat Angers 4-2")
                 label = "CLUB" if _SCORE_TOKENS.search(doc[span.end : ent.end].text) else ent.label_
                 if label == "PERSON":
-                    # the model often stops a name short ("Leonardo" of "Leonardo Balerdi")
-                    end = span.end
-                    while end < len(doc) and end - span.start < 5 and end not in covered:
-                        if doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and doc[end].is_alpha:
-                            end += 1
-                        elif (
-                            doc[end].lower_ in SURNAME_PARTICLES
-                            and doc[end].is_lower
-                            and end + 1 < len(doc)
-                            and end + 1 not in covered
-                            and doc[end + 1].text[:1].isupper()
-                            and doc[end + 1].is_alpha
-                        ):
-                            end += 2  # "Van" + "de Beek"
-                        else:
-                            break
-                    start = span.start
-                    if start - 1 in absorbed:
-                        start -= 1
-                    while doc[start].lower_ in PERSON_TITLES and end - start > 2:
-                        start += 1  # "Defender Nico" + "Schulz" is Nico Schulz
-                    span = doc[start:end]
+                    span = _whole_person(doc, span, covered, absorbed)
                 extra.append((span.start, span.end, None, label))
                 covered.update(range(span.start, span.end))
             # Bare surnames the model missed ("Ancelotti met with ..."): kept only if the report
