@@ -58,6 +58,21 @@ CASES = [
     ("t0615", "leading Team GB at the Tokyo Olympics", "Team GB", "Great Britain Women", "national_team"),
     # a name runs on into a surname with a possessive stuck to it, whatever its tag
     ("t0616", "as Gareth Taylor", "Gareth Taylor‘s", "Gareth Taylor", "person"),
+    # a title with a club and no name after it stands for the player the report is following
+    (
+        "t0139",
+        "interest in the former Crystal Palace loanee",
+        "the former Crystal Palace loanee",
+        "Conor Gallagher",
+        "person",
+    ),
+    (
+        "t0070",
+        "suggested his former club could easily revive",
+        "The ex-Chelsea star",
+        "John Obi Mikel",
+        "person",
+    ),
     # a plural demonym is the national team
     ("t0453", "prepare for the Tunisians", "the Tunisians", "Tunisia", "national_team"),
 ]

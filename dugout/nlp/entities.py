@@ -221,6 +221,24 @@ PLAYER_POSITIONS = {
     "playmaker",
     "attacker",
 }
+PLAYER_NOUNS = PLAYER_POSITIONS | {
+    "skipper",
+    "captain",
+    "loanee",
+    "star",
+    "talisman",
+    "international",
+    "ace",
+    "youngster",
+    "teenager",
+    "frontman",
+    "left-back",
+    "right-back",
+    "wing-back",
+    "centre-back",
+    "full-back",
+}
+"""Nouns that stand for a player when no name follows ("the Barca skipper", "the former loanee")."""
 ROLE_ADJECTIVES = {
     "sporting",
     "technical",
@@ -1210,37 +1228,48 @@ class Resolver:
         return Mention(team.start, tok.i + 1, doc[team.start : tok.i + 1].text, person, "person", via="title")
 
     def _unnamed_player(self, view: SentenceView, tok: Token, seen_people: list[Entity]) -> Mention | None:
-        """ "The Manchester United midfielder is expected to ...", "The defender may leave ...": a
-        position noun with no name after it stands for the player the report is following."""
-        if tok.lower_ not in PLAYER_POSITIONS or not seen_people:
+        """ "The Manchester United midfielder is expected to ...", "the former Crystal Palace loanee",
+        "The Barca skipper": a player noun with no name after it stands for the player the report
+        is following (the last one named who holds no coaching or executive post)."""
+        if tok.lower_ not in PLAYER_NOUNS or not seen_people:
             return None
         doc = view.span.doc
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-        if nxt is not None and (nxt.pos_ == "PROPN" or nxt.text == ","):
+        after = doc[tok.i + 2] if tok.i + 2 < len(doc) else None
+        if nxt is not None and (
+            nxt.pos_ == "PROPN" or (nxt.text == "," and after is not None and after.pos_ == "PROPN")
+        ):
             return None  # "midfielder Jude Bellingham", "the striker, X, ..." name him
         k = tok.i - 1
         while k >= view.span.start and (
-            view.mention_at(doc[k]) is not None or doc[k].pos_ in ("ADJ", "PROPN")
+            view.mention_at(doc[k]) is not None
+            or doc[k].pos_ in ("ADJ", "PROPN", "NUM")
+            or doc[k].lower_ in ("ex", "-", "year", "old")  # "the ex-Chelsea star", "the 25-year-old"
         ):
             k -= 1
-        if (
-            k < view.span.start
-            or doc[k].lower_ != "the"
-            or not (k == view.span.start or tok.dep_ in ("nsubj", "nsubjpass"))
-        ):
+        if k < view.span.start or doc[k].lower_ != "the":
             return None
-        players = [
-            p
-            for p in seen_people
-            if not any(
-                r.role
-                in ("head_coach", "interim_coach", "president", "chairman", "owner", "sporting_director")
-                for r in self.kb.roles_of.get(p.id, [])
-            )
-        ]
+        qualified = tok.i - k > 1  # "the former Crystal Palace loanee", not a bare "the goalkeeper"
+        if not (k == view.span.start or tok.dep_ in _SUBJECT or (qualified and tok.dep_ in _OBJECT)):
+            return None
+        # the one person named earlier in the sentence ("Chelsea will have Romelu Lukaku available with
+        # the striker returning"), none where it names several, else the last player the report named
+        here = {
+            m.entity.id: m.entity
+            for m in view.mentions
+            if m.kind == "person" and m.end <= k and not self._holds_post(m.entity)
+        }
+        if len(here) > 1:
+            return None
+        players = [*here.values(), *(p for p in reversed(seen_people) if not self._holds_post(p))]
         if not players:
             return None
-        return Mention(k, tok.i + 1, doc[k : tok.i + 1].text, players[-1], "person", via="position")
+        return Mention(k, tok.i + 1, doc[k : tok.i + 1].text, players[0], "person", via="position")
+
+    def _holds_post(self, person: Entity) -> bool:
+        """Whether the knowledge base has the person as a coach or an executive."""
+        posts = ("head_coach", "interim_coach", "president", "chairman", "owner", "sporting_director")
+        return any(r.role in posts for r in self.kb.roles_of.get(person.id, []))
 
     def _focus(self, resolved: ResolvedArticle, counts: Counter[str], country: str | None) -> Entity | None:
         for cid, _ in counts.most_common():
@@ -1322,11 +1351,7 @@ def _in_place_name(tok: Token) -> bool:
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         joined = nxt is not None and nxt.ent_iob_ == "I" and nxt.text[:1].isupper()
         return joined or (tok.ent_iob_ == "I" and doc[tok.i - 1].text[:1].isupper())
-    return (
-        tok.ent_type_ in ("GPE", "LOC")
-        and tok.ent_iob_ == "I"
-        and doc[tok.i - 1].lower_ in COMPASS_WORDS
-    )
+    return tok.ent_type_ in ("GPE", "LOC") and tok.ent_iob_ == "I" and doc[tok.i - 1].lower_ in COMPASS_WORDS
 
 
 def _topic_before(view: SentenceView, pronoun: Token, other: Entity | None = None) -> Entity | None:
