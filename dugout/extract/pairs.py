@@ -247,46 +247,22 @@ def _team_pairs(
     return out
 
 
-RESULT_LEMMAS = frozenset(
-    {
-        "beat",
-        "win",
-        "lose",
-        "loss",
-        "defeat",
-        "draw",
-        "victory",
-        "thrash",
-        "edge",
-        "stun",
-        "rout",
-        "eliminate",
-        "knock",
-        "hammer",
-        "down",
-        "triumph",
-        "humble",
-        "overcome",
-        "shock",
-        "upset",
-        "winner",
-        "victorious",
-        "elimination",
-        "exit",
-        "dump",
-        "scalp",
-        "goalless",
-        "shootout",
-        "result",
-        "score",
-    }
+RESULT_WORDS = re.compile(
+    r"\b(?:beat(?:s|en|ing)?|w[io]n|wins|winning|winners?|los[et]|loses|losing|loss(?:es)?|"
+    r"defeat(?:s|ed|ing)?|dr[ae]w[ns]?|drawing|victor(?:y|ies|ious)|thrash(?:es|ed|ing)?|"
+    r"edg(?:e|es|ed|ing)|stun(?:s|ned|ning)?|rout(?:s|ed|ing)?|eliminat(?:e|es|ed|ing|ion)|"
+    r"knock(?:s|ed|ing)?|hammer(?:s|ed|ing)?|down(?:s|ed|ing)|triumph(?:s|ed|ing)?|humbl(?:e|es|ed|ing)|"
+    r"overc(?:o|a)me|overcoming|shock(?:s|ed|ing)?|upset(?:s|ting)?|exit(?:s|ed)?|dump(?:s|ed|ing)?|"
+    r"scalps?|goalless|shoot-?outs?|results?|scor(?:e|es|ed|ing)|(?:take|takes|took|taken|taking) down)\b",
+    re.IGNORECASE,
 )
+"""Words that report a match result ("beat", "drew", "a 5-1 defeat", "the scalps of")."""
 _SCORE = re.compile(r"\b\d{1,2}\s?[-–]\s?\d{1,2}\b")
 
 
 def reports_result(view: SentenceView) -> bool:
     """Whether the sentence reports a match result: a result word or a score."""
-    return any(t.lemma_.lower() in RESULT_LEMMAS for t in view.span) or bool(_SCORE.search(view.text))
+    return bool(RESULT_WORDS.search(view.text) or _SCORE.search(view.text))
 
 
 def _needs(

@@ -1404,6 +1404,7 @@ CLUB_FORM_WORDS = {
 }
 """Last words that make a name a club's ("Kano Pillars", "Raith Rovers", "Newcastle Jets",
 "Ikorodu City"), whatever the model typed it as."""
+_CLUB_FORM = re.compile(r"\b(?:" + "|".join(w.capitalize() for w in sorted(CLUB_FORM_WORDS)) + r")\b")
 PLACE_FORM_WORDS = {"city", "town"}
 """Form words that also end places ("Kansas City", "Cape Town"): not a club where the model calls
 the name a place."""
@@ -1421,6 +1422,8 @@ def nickname_clubs(doc, matches: list[tuple[int, int, list[str], bool]]) -> list
     """Clubs named as one or two proper nouns and a club-form word ("Sunshine Stars", "Abia
     Warriors") that the knowledge base does not hold whole: the knowledge base's one-word names
     inside them ("Warriors" is Zimbabwe's nickname, "Newcastle" a club of its own) do not apply."""
+    if not _CLUB_FORM.search(doc.text):
+        return []
     whole = {(m[0], m[1]) for m in matches}
     longer = {i for start, end, _, _ in matches if end - start > 1 for i in range(start, end)}
     countries = {start for start, end, ids, _ in matches if end - start == 1 and _all_countries(ids)}
