@@ -206,12 +206,12 @@ def _implied_people(
     """A sentence that names teams and nobody ("Napoli and Juventus are also interested") is about
     someone named before: the first person of the sentence before, else the report's main person.
     Implied parties carry no mention (`Party.mention` is None): their words are elsewhere."""
-    people = [(m.entity, None, "before") for m in before[:1]]
+    people = [(m.entity, "before") for m in before[:1]]
     if not people and star is not None:
-        people.append((star, None, "focus"))
+        people.append((star, "focus"))
     return [
-        Candidate(doc, index, "person_team", Party(entity, mention, source), Party(t.entity, t, "here"))
-        for entity, mention, source in people
+        Candidate(doc, index, "person_team", Party(entity, None, source), Party(t.entity, t, "here"))
+        for entity, source in people
         for t in teams
     ]
 
@@ -228,10 +228,10 @@ def _pairs(doc: str, index: int, kind: str, mentions: list[Mention]) -> list[Can
 def _team_pairs(
     doc: str, index: int, view: SentenceView, teams: list[Mention], focus: list[Entity], before: list[Mention]
 ) -> list[Candidate]:
-    """Teams of the sentence paired with each other, and with the report's main team ("they lost
-    2-1 to Arsenal") when the sentence does not name it. A sentence that reports a result
-    ("beat", "draw", "2-0") is also paired with the report's second team and the teams of the
-    sentence before ("... sacked after a 5-1 defeat to Barcelona")."""
+    """Teams of the sentence paired with each other; where the sentence reports a result ("they
+    lost 2-1 to Arsenal", "beat", "a goalless draw"), each named team is also paired with the
+    report's main teams and the teams of the sentence before ("... sacked after a 5-1 defeat to
+    Barcelona"), the sides it leaves unnamed."""
     out = _pairs(doc, index, "team_team", teams)
     named = {t.entity.id for t in teams}
     implied = []
