@@ -13,10 +13,12 @@ for squad_need. It prints, per type:
   in evidence   a covering candidate in a sentence of the claim's evidence
   anywhere      a covering candidate in any sentence of the report
 
-then the candidates per kind, and the share of gold names (subjects and objects) that match an
-entity resolved anywhere in their report, and the share of gold claims with every party
-resolved. Values, scores and roles are not checked: they are
-the model's to decide.
+then the candidates per kind (more cost the model precision and speed), the share of gold
+names (subjects and objects) that match an entity resolved anywhere in their report, the share
+of gold claims with every party resolved there, and the time resolution and proposal took.
+Values, scores and roles are not checked: they are the model's to decide.
+
+Measure on ../shared/eval/train (the training data); dev is for error analysis only.
 
 The parse does not depend on the resolver, so `--cache DIR` keeps it as a spaCy DocBin
 (rebuilt when the articles file changes) and later runs only resolve and propose.
