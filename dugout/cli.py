@@ -453,7 +453,7 @@ def eval_(
             cause = error_cause(kind, claim, near, by_doc)
             line = (
                 f"  {doc}: {claim.get('subject')} | {claim.get('object')} | {claim.get('value')}"
-                f"  «{(claim.get('evidence') or '')[:110]}»"
+                f"  «{squash(claim.get('evidence'))[:110]}»"  # one line, whatever the evidence spans
             )
             groups.setdefault((claim.get("type"), kind, cause), []).append(line)
         for (t, kind, cause), lines in sorted(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,3 +15,40 @@ def shared_dir() -> Path:
     """../shared beside the repository: real pages, reports and eval sets (never copied in)."""
     assert SHARED.is_dir(), f"tests need the shared data folder at {SHARED} (../shared from the repo root)"
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def train_articles(shared_dir: Path):
+    """The reports of ../shared/eval/train with the given ids, as Articles (a function)."""
+    from dugout.records import Article
+
+    def read(wanted: set[str]) -> list[Article]:
+        fields = ("id", "url", "outlet", "published", "title", "text")
+        found = []
+        with (shared_dir / "eval" / "train" / "articles.jsonl").open(encoding="utf-8") as f:
+            for line in f:
+                record = json.loads(line)
+                if record["id"] in wanted:
+                    found.append(Article(**{k: record.get(k) for k in fields}))
+        return found
+
+    return read
+
+
+@pytest.fixture(scope="session")
+def corpus_articles(shared_dir: Path):
+    """The reports of ../shared/corpus/football_news.jsonl with the given ids, as Articles (a function)."""
+    from dugout.records import Article
+
+    def read(wanted: set[str]) -> list[Article]:
+        fields = ("id", "url", "outlet", "published", "title", "text")
+        found = []
+        with (shared_dir / "corpus" / "football_news.jsonl").open(encoding="utf-8") as f:
+            for line in f:
+                if any(doc in line for doc in wanted):
+                    record = json.loads(line)
+                    if record["id"] in wanted:
+                        found.append(Article(**{k: record.get(k) for k in fields}))
+        return found
+
+    return read

@@ -8,9 +8,14 @@ the trained model (`dugout.extract.model`) decides which proposals are claims.
 Football copy often leaves one party unnamed in the sentence that carries the
 claim ("Unai Emery's men", "the hosts", a manager's club known from the report),
 so a person is also paired with teams implied by the report: the teams of the
-sentence before, the report's focus clubs, and the teams the knowledge base
-knows him at. Each proposal says where its parties came from (`Party.source`),
-and that is a feature like any other.
+sentence before, the report's focus teams, and the teams the knowledge base
+knows him at; and a sentence naming teams but nobody pairs them with the person
+it leans on (the first person of the sentence before, else the report's main
+person). Two teams are paired when the sentence names both, and where it
+reports a result ("lost 2-1 to Arsenal", "beating Denmark") one named team is
+also paired with the report's main teams and the teams of the sentence before.
+Each proposal says where its parties came from (`Party.source`), and that is a
+feature like any other.
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from dugout.nlp.entities import Mention, ResolvedArticle, SentenceView
 from dugout.records import POSITION_WORDS
 
 KINDS = ("person_team", "person_person", "team_team", "team_need")
-"""What a candidate pairs: a person and a team, two people, two teams, or a team and a position."""
+"""What a candidate pairs: a person and a team (or a federation: "Spanish FA president Luis
+Rubiales"), two people, two teams, or a team and a position."""
 
 TYPES_OF_KIND: dict[str, tuple[str, ...]] = {
     "person_team": (
@@ -44,14 +50,14 @@ TYPES_OF_KIND: dict[str, tuple[str, ...]] = {
 """The claim types a candidate of each kind can become (spec/claims.md's subject and object columns)."""
 
 FOCUS_CLUBS = 2
-"""How many of the report's most-named clubs are offered as an implied party."""
+"""How many of the report's most-named teams are offered as an implied party."""
 
 
 @dataclass(frozen=True)
 class Party:
     """One side of a candidate: the entity, the mention that names it here (None when implied),
     and where it came from: "here" (this sentence), "before" (the sentence before), "focus"
-    (a club the report is about), "kb" (the knowledge base's teams of the person)."""
+    (a team or person the report is about), "kb" (the knowledge base's teams of the person)."""
 
     entity: Entity
     mention: Mention | None
@@ -96,11 +102,29 @@ def _first_mentions(mentions: list[Mention], want) -> list[Mention]:
 
 def focus_clubs(resolved: ResolvedArticle, n: int = FOCUS_CLUBS) -> list[Entity]:
     """The report's most-named clubs (its address's club when it names none)."""
-    counts = Counter(m.entity.id for s in resolved.sentences for m in s.mentions if m.kind == "club")
-    clubs = [resolved.entities[i] for i, _ in counts.most_common(n) if i in resolved.entities]
-    if not clubs and resolved.url_club is not None:
-        clubs = [resolved.url_club]
-    return clubs
+    return _most_named(resolved, lambda m: m.kind == "club", n)
+
+
+def focus_teams(resolved: ResolvedArticle, n: int = FOCUS_CLUBS) -> list[Entity]:
+    """The report's most-named teams, clubs or national teams (its address's club when it names
+    none): the implied sides a national team's report leans on as much as a club's."""
+    return _most_named(resolved, is_team, n)
+
+
+def _most_named(resolved: ResolvedArticle, want, n: int) -> list[Entity]:
+    counts = Counter(m.entity.id for s in resolved.sentences for m in s.mentions if want(m))
+    teams = [resolved.entities[i] for i, _ in counts.most_common(n) if i in resolved.entities]
+    if not teams and resolved.url_club is not None:
+        teams = [resolved.url_club]
+    return teams
+
+
+def focus_person(resolved: ResolvedArticle) -> Entity | None:
+    """The person the report names most (by name, not by pronoun), if anyone."""
+    counts = Counter(
+        m.entity.id for s in resolved.sentences for m in s.mentions if m.kind == "person" and m.via == "name"
+    )
+    return resolved.entities.get(counts.most_common(1)[0][0]) if counts else None
 
 
 def kb_teams(kb: KnowledgeBase, person: Entity) -> list[Entity]:
@@ -140,17 +164,23 @@ class CandidateMaker:
 
     def __call__(self, resolved: ResolvedArticle) -> list[Candidate]:
         doc = resolved.article.id
-        focus = focus_clubs(resolved)
+        focus = focus_teams(resolved)
+        star = focus_person(resolved)
         out: list[Candidate] = []
         before: list[Mention] = []
+        before_people: list[Mention] = []
         for index, view in enumerate(resolved.sentences):
             people = _first_mentions(view.mentions, lambda m: m.kind == "person")
             teams = _first_mentions(view.mentions, is_team)
-            out.extend(self._person_team(doc, index, people, teams, before, focus))
+            bodies = _first_mentions(view.mentions, lambda m: m.kind == "federation")
+            out.extend(self._person_team(doc, index, people, teams + bodies, before, focus))
+            if not people:
+                out.extend(_implied_people(doc, index, teams, before_people, star))
             out.extend(_pairs(doc, index, "person_person", people))
-            out.extend(_team_pairs(doc, index, teams, focus))
+            out.extend(_team_pairs(doc, index, view, teams, focus, before))
             out.extend(_needs(doc, index, view, teams, focus))
             before = teams
+            before_people = people
         return out
 
     def _person_team(self, doc, index, people, teams, before, focus) -> list[Candidate]:
@@ -170,6 +200,22 @@ class CandidateMaker:
         return out
 
 
+def _implied_people(
+    doc: str, index: int, teams: list[Mention], before: list[Mention], star: Entity | None
+) -> list[Candidate]:
+    """A sentence that names teams and nobody ("Napoli and Juventus are also interested") is about
+    someone named before: the first person of the sentence before, else the report's main person.
+    Implied parties carry no mention (`Party.mention` is None): their words are elsewhere."""
+    people = [(m.entity, "before") for m in before[:1]]
+    if not people and star is not None:
+        people.append((star, "focus"))
+    return [
+        Candidate(doc, index, "person_team", Party(entity, None, source), Party(t.entity, t, "here"))
+        for entity, source in people
+        for t in teams
+    ]
+
+
 def _pairs(doc: str, index: int, kind: str, mentions: list[Mention]) -> list[Candidate]:
     """Every ordered-by-appearance pair of the sentence's mentions."""
     return [
@@ -179,15 +225,44 @@ def _pairs(doc: str, index: int, kind: str, mentions: list[Mention]) -> list[Can
     ]
 
 
-def _team_pairs(doc: str, index: int, teams: list[Mention], focus: list[Entity]) -> list[Candidate]:
-    """Teams of the sentence paired with each other, and with the report's main club ("they lost
-    2-1 to Arsenal") when the sentence does not name it."""
+def _team_pairs(
+    doc: str, index: int, view: SentenceView, teams: list[Mention], focus: list[Entity], before: list[Mention]
+) -> list[Candidate]:
+    """Teams of the sentence paired with each other; where the sentence reports a result ("they
+    lost 2-1 to Arsenal", "beat", "a goalless draw"), each named team is also paired with the
+    report's main teams and the teams of the sentence before ("... sacked after a 5-1 defeat to
+    Barcelona"), the sides it leaves unnamed."""
     out = _pairs(doc, index, "team_team", teams)
     named = {t.entity.id for t in teams}
-    if focus and focus[0].id not in named:
-        main = Party(focus[0], None, "focus")
+    implied = []
+    if teams and reports_result(view):
+        implied += [(e, "focus") for e in focus]
+        implied += [(m.entity, "before") for m in before]
+    for entity, source in implied:
+        if entity.id in named:
+            continue
+        named.add(entity.id)
+        main = Party(entity, None, source)
         out.extend(Candidate(doc, index, "team_team", main, Party(t.entity, t, "here")) for t in teams)
     return out
+
+
+RESULT_WORDS = re.compile(
+    r"\b(?:beat(?:s|en|ing)?|w[io]n|wins|winning|winners?|los[et]|loses|losing|loss(?:es)?|"
+    r"defeat(?:s|ed|ing)?|dr[ae]w[ns]?|drawing|victor(?:y|ies|ious)|thrash(?:es|ed|ing)?|"
+    r"edg(?:e|es|ed|ing)|stun(?:s|ned|ning)?|rout(?:s|ed|ing)?|eliminat(?:e|es|ed|ing|ion)|"
+    r"knock(?:s|ed|ing)?|hammer(?:s|ed|ing)?|down(?:s|ed|ing)|triumph(?:s|ed|ing)?|humbl(?:e|es|ed|ing)|"
+    r"overc(?:o|a)me|overcoming|shock(?:s|ed|ing)?|upset(?:s|ting)?|exit(?:s|ed)?|dump(?:s|ed|ing)?|"
+    r"scalps?|goalless|shoot-?outs?|results?|scor(?:e|es|ed|ing)|(?:take|takes|took|taken|taking) down)\b",
+    re.IGNORECASE,
+)
+"""Words that report a match result ("beat", "drew", "a 5-1 defeat", "the scalps of")."""
+_SCORE = re.compile(r"\b\d{1,2}\s?[-–]\s?\d{1,2}\b")
+
+
+def reports_result(view: SentenceView) -> bool:
+    """Whether the sentence reports a match result: a result word or a score."""
+    return bool(RESULT_WORDS.search(view.text) or _SCORE.search(view.text))
 
 
 def _needs(

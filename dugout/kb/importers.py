@@ -11,7 +11,7 @@ Three formats:
   `{"name": ..., "matches": [{"team1", "team2", ...}]}` (or `rounds[].matches`, teams as
   strings or `{"name": ...}` objects), from which the club names are taken;
 - a plain CSV with a header: `name,type,aliases,country,...`, type one of person, club,
-  national_team, competition, outlet (or `--kind` for all rows); people may also give
+  national_team, competition, outlet, federation (or `--kind` for all rows); people may also give
   nationality, birth_year, role, organisation, start, end.
 
 Everything goes into the user directory (`loader.user_dir()`) as the CSV files FORMAT.md
@@ -45,6 +45,7 @@ FILE_OF = {
     "national_team": "national_teams",
     "competition": "competitions",
     "outlet": "outlets",
+    "federation": "federations",
     "person": "people",
 }
 COLUMNS = {
@@ -52,6 +53,7 @@ COLUMNS = {
     "national_teams": ["name", "kind", "parent", "demonym", "confederation", "fifa_code", "aliases"],
     "competitions": ["name", "kind", "country", "tier", "aliases"],
     "outlets": ["name", "country", "language", "aliases", "domains"],
+    "federations": ["name", "country", "confederation", "aliases"],
     "people": ["name", "nationality", "birth_year", "aliases", "short"],
     "roles": ["person", "role", "organisation", "start", "end"],
 }
@@ -230,6 +232,7 @@ _CELLS = {
     "national_team": ("parent", "demonym", "confederation", "fifa_code"),
     "competition": ("country", "tier"),
     "outlet": ("country", "language", "domains"),
+    "federation": ("country", "confederation"),
     "person": ("nationality", "birth_year", "short"),
 }
 

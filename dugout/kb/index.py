@@ -92,7 +92,7 @@ class KnowledgeBase:
                 self.children[entity.parent].append(entity)
         for role in roles:
             person = entity_id("person", role.person)
-            org = self.team_id(role.organisation)
+            org = self.team_id(role.organisation) or self.federation_id(role.organisation)
             resolved = Role(person, role.role, org or role.organisation, role.start, role.end)
             self.roles_of[person].append(resolved)
             if org:
@@ -145,6 +145,11 @@ class KnowledgeBase:
                 return entity_id(kind, name)
         teams = [e for e in self.lookup(name) if e.is_team]
         return teams[0].id if teams else None
+
+    def federation_id(self, name: str) -> str | None:
+        """The id of the federation or governing body with this name or alias, if any."""
+        bodies = [e for e in self.lookup(name) if e.kind == "federation"]
+        return bodies[0].id if bodies else None
 
     def club_of_town(self, town: str) -> Entity | None:
         """The one first-team club that plays in this town ("Sinsheim", "Seattle"); None where

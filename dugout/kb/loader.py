@@ -15,7 +15,14 @@ from pathlib import Path
 from dugout.kb.model import Entity, Role, entity_id
 
 BUNDLED_DIR = Path(__file__).parent / "data"
-FILES = ("clubs", "national_teams", "competitions", "outlets", "people", "roles")
+FILES = ("clubs", "national_teams", "competitions", "outlets", "federations", "people", "roles")
+
+
+PLAIN_FILES = {
+    "outlets": ("outlet", ("language", "domains")),
+    "federations": ("federation", ("confederation",)),
+}
+"""Files whose rows are a name, a country, aliases and extra columns kept as they are."""
 
 
 class KBError(ValueError):
@@ -94,14 +101,15 @@ def entities_from(path: Path, kind_of_file: str) -> Iterator[Entity]:
                 aliases=split_list(row.get("aliases")),
                 extra={"tier": row.get("tier", "")},
             )
-        elif kind_of_file == "outlets":
+        elif kind_of_file in PLAIN_FILES:
+            kind, columns = PLAIN_FILES[kind_of_file]
             yield Entity(
-                id=entity_id("outlet", name),
+                id=entity_id(kind, name),
                 name=name,
-                kind="outlet",
+                kind=kind,
                 country=row.get("country") or None,
                 aliases=split_list(row.get("aliases")),
-                extra={"language": row.get("language", ""), "domains": row.get("domains", "")},
+                extra={c: row.get(c, "") for c in columns},
             )
         elif kind_of_file == "people":
             yield Entity(

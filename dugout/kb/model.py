@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from dugout.kb.names import strip_accents
 
-KINDS = ("person", "club", "national_team", "competition", "outlet")
+KINDS = ("person", "club", "national_team", "competition", "outlet", "federation")
 
 
 def entity_id(kind: str, name: str) -> str:

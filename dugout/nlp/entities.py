@@ -23,8 +23,11 @@ from dugout.kb.index import KnowledgeBase
 from dugout.kb.model import Entity, entity_id
 from dugout.kb.names import GENERIC_WORDS, fold, fold_words
 from dugout.nlp.pipeline import ParsedArticle
+from dugout.nlp.womens import is_womens_report, side_cue, womens_side
 
-NAME_JOINERS = {"-", "&", ".", "'", "’"}
+NAME_JOINERS = {"-", "&", ".", "'", "’", "[", "]"}
+"""Tokens a name runs through: "Brighton & Hove", "St. Pauli", and an editor's brackets in a
+quote ("Simone [Inzaghi]", "[Matheus] Cunha")."""
 NAME_PARTICLES = {
     "de",
     "del",
@@ -194,6 +197,16 @@ PLAYER_MOVE_WORDS = {
     "join",
     "release",
 }
+PUBLIC_ROLES = {
+    "head_coach",
+    "interim_coach",
+    "president",
+    "chairman",
+    "owner",
+    "sporting_director",
+    "director",
+}
+"""Posts whose holders football copy names by surname alone."""
 EXECUTIVE_TITLE_ROLES = {"owner": "owner", "president": "president", "chairman": "chairman"}
 PLAYER_POSITIONS = {
     "midfielder",
@@ -208,6 +221,24 @@ PLAYER_POSITIONS = {
     "playmaker",
     "attacker",
 }
+PLAYER_NOUNS = PLAYER_POSITIONS | {
+    "skipper",
+    "captain",
+    "loanee",
+    "star",
+    "talisman",
+    "international",
+    "ace",
+    "youngster",
+    "teenager",
+    "frontman",
+    "left-back",
+    "right-back",
+    "wing-back",
+    "centre-back",
+    "full-back",
+}
+"""Nouns that stand for a player when no name follows ("the Barca skipper", "the former loanee")."""
 ROLE_ADJECTIVES = {
     "sporting",
     "technical",
@@ -219,6 +250,21 @@ ROLE_ADJECTIVES = {
     "commercial",
 }
 CALENDAR_WORDS = set(MONTH_NAMES) | set(WEEKDAY_NAMES)
+ODD_POSSESSIVES = ("`s", "´s", "‘s")
+"""Possessives typed with a backtick, an acute accent or an opening quote ("Arteta‘s men"), which
+the tokenizer leaves stuck to the name."""
+_SUBJECT = ("nsubj", "nsubjpass")
+_OBJECT = ("dobj", "pobj", "dative")
+PRONOUN_ROLES = {
+    "he": _SUBJECT,
+    "she": _SUBJECT,
+    "his": ("poss",),
+    "him": _OBJECT,
+    "her": ("poss", *_OBJECT),
+}
+"""Personal pronouns resolved to the person in focus, in the roles the parse gives them: the
+subject ("he was sacked"), the possessor ("his contract runs until 2026"), the object ("Chelsea
+want him")."""
 
 
 @dataclass
@@ -279,6 +325,8 @@ class ResolvedArticle:
     that only ever say "the club"."""
     coaches: set[str] = field(default_factory=set)
     """Ids of everyone the report makes a coach, past, present or coming (same time as `coached`)."""
+    womens: bool = False
+    """Whether the report is about women's football (`dugout.nlp.womens.is_womens_report`)."""
 
     @property
     def article(self):
@@ -295,13 +343,50 @@ _CAMEL = re.compile(r"[A-Z][a-z]+")
 def _folded(token: Token) -> tuple[str, ...]:
     """A token's folded words; a camel-case hashtag ("#RealMadrid") splits into its words."""
     text = token.text.lstrip("#")
-    if len(text) > 4 and text[-2:] in ("`s", "´s"):
-        text = text[:-2]  # "Tottenham`s": a possessive with a backtick the tokenizer left whole
+    if len(text) > 4 and text[-2:] in ODD_POSSESSIVES:
+        text = text[:-2]  # "Tottenham`s", "Arteta‘s": a possessive the tokenizer left whole
     if text != token.text or (len(text) > 6 and re.fullmatch(r"(?:[A-Z][a-z]+){2,}", text)):
         parts = _CAMEL.findall(text)
         if len(parts) >= 2 and "".join(parts) == text:
             return tuple(p.lower() for p in parts)
     return fold_words(text)
+
+
+def _whole_person(doc, span: Span, covered: set[int], absorbed: set[int]) -> Span:
+    """A person's name as far as it goes: the model often stops one short ("Leonardo" of "Leonardo
+    Balerdi", "Van" of "Van de Beek", "Gareth" of "Gareth Taylor‘s") or starts it with a title
+    ("Defender Nico Schulz")."""
+    end = span.end
+    while end < len(doc) and end - span.start < 5 and end not in covered:
+        tok = doc[end]
+        odd = tok.text[-2:] in ODD_POSSESSIVES  # "Taylor‘s", whatever its tag
+        if (tok.pos_ == "PROPN" or odd) and tok.text[:1].isupper() and _name_word(tok):
+            end += 1
+            if odd:
+                break
+        elif (
+            tok.lower_ in SURNAME_PARTICLES
+            and tok.is_lower
+            and end + 1 < len(doc)
+            and end + 1 not in covered
+            and doc[end + 1].text[:1].isupper()
+            and doc[end + 1].is_alpha
+        ):
+            end += 2  # "Van" + "de Beek"
+        else:
+            break
+    start = span.start
+    if start - 1 in absorbed:
+        start -= 1
+    while doc[start].lower_ in PERSON_TITLES and end - start > 2:
+        start += 1  # "Defender Nico" + "Schulz" is Nico Schulz
+    return doc[start:end]
+
+
+def _name_word(token: Token) -> bool:
+    """Letters only, a possessive stuck to it aside ("Taylor‘s")."""
+    text = token.text
+    return (text[:-2] if text[-2:] in ODD_POSSESSIVES else text).isalpha()
 
 
 def _is_capitalized(token: Token) -> bool:
@@ -330,24 +415,13 @@ class Resolver:
             if not _is_capitalized(tok) and tok.lower_ != "the":
                 i += 1
                 continue
-            best = None
-            words: list[str] = []
-            j = i
-            while j < n and j - i < 10:
-                t = doc[j]
-                if t.text in NAME_JOINERS and words:
-                    j += 1
-                    continue
-                w = _folded(t)
-                if not w:
-                    break
-                if j > i and not (_is_capitalized(t) or t.lower_ in NAME_PARTICLES or t.text in ("'s", "’s")):
-                    break
-                words.extend(w)
-                ids = self.kb.aliases.get(tuple(words))
-                if ids and not (len(words) == 1 and words[0] == "the"):
-                    best = (i, j + 1, ids)
-                j += 1
+            best = self._longest_at(doc, i)
+            if best and tok.lower_ == "the" and i + 1 < n:
+                inner = self._longest_at(doc, i + 1)
+                if inner and inner[1] > best[1]:
+                    best = inner  # "the FA Trophy" is the FA Trophy, not "the FA" and a trophy
+            if best and best[1] < n and doc[best[1]].text in CLUB_SUFFIX_TAGS:
+                best = (best[0], best[1] + 1, best[2])  # "Paris FC": its tag is part of what is written
             verdict = self._plausible(doc, *best) if best else False
             if best and verdict:
                 found.append((*best, verdict == "weak"))
@@ -355,6 +429,28 @@ class Resolver:
             else:
                 i += 1
         return found
+
+    def _longest_at(self, doc, i: int) -> tuple[int, int, list[str]] | None:
+        """The longest knowledge-base name starting at token i: (start, end, entity ids)."""
+        best = None
+        words: list[str] = []
+        j, n = i, len(doc)
+        while j < n and j - i < 10:
+            t = doc[j]
+            if t.text in NAME_JOINERS and words and words != ["the"]:
+                j += 1
+                continue
+            w = _folded(t)
+            if not w:
+                break
+            if j > i and not (_is_capitalized(t) or t.lower_ in NAME_PARTICLES or t.text in ("'s", "’s")):
+                break
+            words.extend(w)
+            ids = self.kb.aliases.get(tuple(words))
+            if ids and not (len(words) == 1 and words[0] == "the"):
+                best = (i, j + 1, ids)
+            j += 1
+        return best
 
     def _plausible(self, doc, start: int, end: int, ids: list[str]) -> bool | str:
         """Guard one-word matches against ordinary capitalised words ("Sport", "Real" at a sentence start)."""
@@ -367,13 +463,12 @@ class Resolver:
         tok = span[-1]
         if tok.lower_ in {"the"} or tok.lower_ in CALENDAR_WORDS:
             return False
+        if _in_place_name(tok):
+            return False  # part of a longer place or event: "South America", "the Paris Olympics"
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-        if (
-            nxt is not None
-            and nxt.lower_ in ("director", "officer", "manager")
-            and tok.lower_ in ROLE_ADJECTIVES
-        ):
-            return False  # "Sporting Director" is a post, not Sporting CP
+        post = ("director", "officer") if tok.lower_ == "sporting" else ("director", "officer", "manager")
+        if nxt is not None and tok.lower_ in ROLE_ADJECTIVES and nxt.lower_ in post:
+            return False  # "Sporting Director" is a post, not Sporting CP ("Sporting manager" is his)
         if tok.ent_type_ == "PERSON" and any(self.kb.entities[i].kind != "person" for i in ids):
             ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
             possessed = (
@@ -384,6 +479,7 @@ class Resolver:
                 and len(ent) > 1
                 and not possessed
                 and (ent.start == tok.i or not doc[ent.start].is_sent_start)
+                and any(t.text[:1].isalpha() for t in ent if t.i != tok.i)  # not "Angers 4-2"
             ):
                 return False  # "Donny" in "Donny van de Beek" is a first name, not Doncaster
         if all(self.kb.entities[i].kind == "person" for i in ids) and tok.i + 1 < len(doc):
@@ -402,6 +498,8 @@ class Resolver:
             return False
         if tok.is_sent_start and tok.pos_ not in ("PROPN",) and not tok.ent_type_:
             return "weak"
+        if tok.pos_ == "VERB" and tok.text[:1].isupper() and any(self.kb.entities[i].is_team for i in ids):
+            return True  # a team's name mid-sentence the tagger took for a verb ("a loss to Villarreal")
         return tok.pos_ in ("PROPN", "NOUN", "ADJ", "X") or bool(tok.ent_type_)
 
     # -- resolution ------------------------------------------------------------------
@@ -413,12 +511,16 @@ class Resolver:
         for index, paragraph in enumerate(parsed.paragraphs):
             doc = paragraph.doc
             matches = self.kb_matches(doc)
+            named_clubs = nickname_clubs(doc, matches)
+            if named_clubs:  # "Raith Rovers" is not Blackburn's "Rovers", "Newcastle Jets" not Newcastle
+                inside = inside_of(named_clubs)
+                matches = [m for m in matches if not (m[0] in inside and m[1] - 1 in inside)]
             covered = set()
             for s, e, _, _weak in matches:
                 covered.update(range(s, e))
             extra = []
             # Clubs the knowledge base lacks, by their form: "Chennaiyin FC", "FC Twente", "SV Elversberg".
-            for start, end in club_forms(doc, covered):
+            for start, end in [*named_clubs, *club_forms(doc, covered | inside_of(named_clubs))]:
                 extra.append((start, end, None, "CLUB"))
                 covered.update(range(start, end))
             # A first name the model typed apart from its surname ("Fergal" GPE + "Harkin" PERSON).
@@ -443,30 +545,11 @@ class Resolver:
                     continue
                 if not span[0].text[:1].isupper():
                     continue  # "midseason" is not a name
-                if ent.label_ == "PERSON":
-                    # the model often stops a name short ("Leonardo" of "Leonardo Balerdi")
-                    end = span.end
-                    while end < len(doc) and end - span.start < 5 and end not in covered:
-                        if doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper() and doc[end].is_alpha:
-                            end += 1
-                        elif (
-                            doc[end].lower_ in SURNAME_PARTICLES
-                            and doc[end].is_lower
-                            and end + 1 < len(doc)
-                            and end + 1 not in covered
-                            and doc[end + 1].text[:1].isupper()
-                            and doc[end + 1].is_alpha
-                        ):
-                            end += 2  # "Van" + "de Beek"
-                        else:
-                            break
-                    start = span.start
-                    if start - 1 in absorbed:
-                        start -= 1
-                    while doc[start].lower_ in PERSON_TITLES and end - start > 2:
-                        start += 1  # "Defender Nico" + "Schulz" is Nico Schulz
-                    span = doc[start:end]
-                extra.append((span.start, span.end, None, ent.label_))
+                # a name the model ran into a score is a team's ("beat Angers 4-2")
+                label = "CLUB" if _SCORE_TOKENS.search(doc[span.end : ent.end].text) else ent.label_
+                if label == "PERSON":
+                    span = _whole_person(doc, span, covered, absorbed)
+                extra.append((span.start, span.end, None, label))
                 covered.update(range(span.start, span.end))
             # Bare surnames the model missed ("Ancelotti met with ..."): kept only if the report
             # names that person in full somewhere (checked when linking).
@@ -507,8 +590,11 @@ class Resolver:
         full_people: dict[tuple[str, ...], str] = {}
         local: dict[str, Entity] = {}
         named_in_full: set[str] = set()
+        club_heads: dict[str, Entity] = {}
         for view, s, e, ids, label in raw:
             span = view.span.doc[s:e]
+            if ids is None and label == "CLUB":
+                self._club_head(span, local, club_heads)
             if ids and len(ids) == 1 and label != "WEAK":
                 anchors[ids[0]] += 1
                 if e - s >= 2:
@@ -534,7 +620,12 @@ class Resolver:
                 first = fold_words(person.name)[:1]
                 if first and first[0] not in NAME_PARTICLES:
                     full_people.setdefault(("first",) + first, person.id)
-        womens = is_womens_report(parsed.article.text)
+        womens = is_womens_report(parsed.article.text, parsed.article.title)
+        countries: Counter[str] = Counter()  # where the report's teams play, by how often it names them
+        for eid, count in anchors.items():
+            team = kb.entities.get(eid)
+            if team is not None and team.is_team:
+                countries[self.football_country(team)] += count
         # Pass 2: every mention.
         surface: dict[str, list[str]] = {}
         entities: dict[str, Entity] = {}
@@ -544,7 +635,7 @@ class Resolver:
             span = view.span.doc[s:e]
             entity, kind = None, None
             if ids:
-                entity = self._choose(ids, anchors, span)
+                entity = self._choose(ids, anchors, span, countries)
                 kind = entity.kind
                 if kind == "person" and self._player_namesake(span, entity):
                     entity = self._person_entity(span.text, local, known=False)
@@ -560,10 +651,11 @@ class Resolver:
                     kind == "national_team"
                     and fold(span.text) == fold(entity.name)
                     and not self._team_context(span)
+                    and side_cue(span) is None  # "Canada's women's team", "Morocco's men's team"
                 ):
                     kind = "place"
             else:
-                entity, kind = self._unknown(span, label, full_people, local, anchors)
+                entity, kind = self._unknown(span, label, full_people, local, anchors, club_heads)
                 if kind == "person" and entity is not None and len(fold_words(entity.name)) >= 2:
                     # a full name the model mistyped ("Nicola Kalinic" as ORG) anchors his surname too
                     full_people.setdefault(fold_words(entity.name)[-1:], entity.id)
@@ -571,8 +663,7 @@ class Resolver:
                 continue
             if entity.id in local:
                 entity = local[entity.id]
-            if womens and kind == "club" and entity.subkind in (None, "club"):
-                entity = self.kb.side_of(entity, "women") or entity
+            entity = self._side(entity, span, womens, local)
             entities[entity.id] = entity
             surface.setdefault(entity.id, [])
             if span.text not in surface[entity.id]:
@@ -580,7 +671,7 @@ class Resolver:
             view.mentions.append(Mention(s, e, span.text, entity, kind or entity.kind))
             if kind == "person":
                 last_person = entity
-        resolved = ResolvedArticle(parsed, sentences, entities, surface)
+        resolved = ResolvedArticle(parsed, sentences, entities, surface, womens=womens)
         if not any(e.kind == "club" for e in entities.values()):
             resolved.url_club = self._club_in_address(parsed.article.url)
         self._references(resolved)
@@ -589,8 +680,20 @@ class Resolver:
         del last_person
         return resolved
 
-    def _choose(self, ids: list[str], anchors: Counter[str], span: Span) -> Entity:
-        """Pick among entities sharing a name: the one the report is about, else the most prominent."""
+    def _side(self, entity: Entity, span: Span, womens: bool, local: dict[str, Entity]) -> Entity:
+        """A team's women's side where the report is about the women's game or the words after the
+        name say so ("Manchester City women"), unless they say the men's ("Arsenal's men's side")."""
+        if not entity.is_team:
+            return entity
+        cue = side_cue(span)
+        if cue == "women" or (womens and cue is None):
+            return womens_side(entity, self.kb.side_of(entity, "women"), local)
+        return entity
+
+    def _choose(self, ids: list[str], anchors: Counter[str], span: Span, countries: Counter[str]) -> Entity:
+        """Pick among entities sharing a name: the one written exactly ("Paris FC", not PSG's
+        "Paris"), the one the report is about, one from the country of the report's other teams
+        ("Wolves" beside Premier League clubs), else the most prominent."""
         if len(ids) == 1:
             return self.kb.entities[ids[0]]
         candidates = [self.kb.entities[i] for i in ids]
@@ -598,15 +701,23 @@ class Resolver:
         if after in TEAM_WORDS_AFTER:
             teams = [c for c in candidates if c.is_team]
             candidates = teams or candidates
+        written = span.text.lower()
         return max(
             candidates,
             key=lambda c: (
+                written == c.name.lower() or any(written == a.lower() for a in c.aliases),
                 anchors[c.id],
+                countries[self.football_country(c)] if c.is_team else 0,
                 c.kind != "outlet",
                 c.prominence,
                 c.subkind in (None, "club", "national_team"),
             ),
         )
+
+    def football_country(self, team: Entity) -> str | None:
+        """Where a team plays: its league's country (Cardiff City plays in England), else its own."""
+        league = self.kb.lookup(team.league) if team.league else []
+        return next((c.country for c in league if c.kind == "competition" and c.country), team.country)
 
     def _team_context(self, span: Span) -> bool:
         """Whether a country name stands for its national team here ("the France boss", "beat Brazil")."""
@@ -678,7 +789,7 @@ class Resolver:
     def _person_entity(self, text: str, local: dict[str, Entity], known: bool = True) -> Entity:
         """A person by full name: the knowledge base's, a near spelling of it, or a new one
         (`known=False`: a new one whatever the knowledge base holds under that name)."""
-        text = re.sub(r"[`'’]s$", "", text)  # "Bandeira de Mello`s": a possessive the tokenizer kept
+        text = re.sub(r"[`'’‘´]s$", "", text)  # "Bandeira de Mello`s": a possessive the tokenizer kept
         found = [e for e in self.kb.lookup(text) if e.kind == "person"] if known else []
         if found:
             return found[0]
@@ -707,7 +818,19 @@ class Resolver:
             return None
         return self.kb.entities[self._people_names[name]]
 
-    def _unknown(self, span: Span, label: str | None, full_people, local, anchors):
+    def _club_head(self, span: Span, local: dict[str, Entity], heads: dict[str, Entity]) -> None:
+        """Note a club the knowledge base lacks under its first word when the rest only says it is a
+        club ("Hekari United"), so the bare first word ("if Hekari are the better team") is it too."""
+        words = fold_words(span.text)
+        if len(words) < 2 or not all(w in CLUB_FORM_WORDS or w in GENERIC_WORDS for w in words[1:]):
+            return
+        if words[0] in GENERIC_WORDS or self.kb.aliases.get(words[:1]):
+            return
+        cid = entity_id("club", span.text)
+        club = local.setdefault(cid, Entity(id=cid, name=span.text, kind="club", known=False))
+        heads.setdefault(words[0], club)
+
+    def _unknown(self, span: Span, label: str | None, full_people, local, anchors, club_heads=None):
         """A name the knowledge base does not hold as such: a short form, or a new entity."""
         words = fold_words(span.text)
         if not words:
@@ -736,9 +859,14 @@ class Resolver:
             pid = full_people.get(words) or full_people.get(("first",) + words)
             if pid:
                 return self.kb.entities.get(pid) or local.get(pid), "person"
-            club = self._misspelt_club(words[0], anchors, local)
+            heads = club_heads if club_heads and label != "NORP" else {}  # "the African game"
+            club = heads.get(words[0]) or self._misspelt_club(words[0], anchors, local)
             if club is not None:
                 return club, "club"
+            proper = span[0].pos_ == "PROPN" and label != "NORP"
+            figure = self._public_figure(words[0], anchors) if proper else None
+            if figure is not None:
+                return figure, "person"
             if label == "SURNAME" and not titled:
                 return None, None
             if label in ("PERSON", "SURNAME") or titled:
@@ -779,6 +907,18 @@ class Resolver:
                 local[cid] = Entity(id=cid, name=span.text, kind="club", known=False)
             return local[cid], "club"
         return None, None
+
+    def _public_figure(self, word: str, anchors: Counter[str]) -> Entity | None:
+        """A coach or executive football copy calls by surname alone ("Guardiola's commitment"):
+        the knowledge base's only person of that surname, when the report names a team where he
+        holds or held a post, and the word is no first name and names nothing else."""
+        if len(word) < 4 or self.kb.aliases.get((word,)) or self._is_first_name(word):
+            return None
+        known = self.kb.by_surname((word,))
+        if len(known) != 1:
+            return None
+        roles = self.kb.roles_of.get(known[0].id, ())
+        return known[0] if any(r.role in PUBLIC_ROLES and anchors[r.organisation] for r in roles) else None
 
     def _misspelt_club(self, word: str, anchors: Counter[str], local: dict[str, Entity]) -> Entity | None:
         """A slip of the keyboard on a club the report names correctly elsewhere ("Chennnaiyin" beside
@@ -878,13 +1018,17 @@ class Resolver:
                     and doc[tok.i + 2].lower_ in ("team", "side")
                 ):
                     country = self.kb.country_of_demonym(tok.text)
-                    team = self.kb.national_team(country) if country else None
+                    team = self._report_side(resolved, self.kb.national_team(country)) if country else None
                     if team is not None:
                         span_text = doc[tok.i : tok.i + 3].text
                         added.append(
                             Mention(tok.i, tok.i + 3, span_text, team, "national_team", via="demonym")
                         )
                         continue
+                plural = self._demonym_team(resolved, tok, prev)
+                if plural is not None:
+                    added.append(plural)
+                    continue
                 # "the Italian", "the Spaniard"
                 if prev is not None and prev.lower_ == "the" and tok.text[:1].isupper():
                     country = self.kb.country_of_demonym(tok.text)
@@ -918,6 +1062,7 @@ class Resolver:
                     if country and nxt is not None and nxt.lower_ == "national":
                         team = self.kb.national_team(country)
                         if team:
+                            team = self._report_side(resolved, team)
                             end = tok.i + 2
                             if (
                                 nxt.lower_ == "national"
@@ -976,8 +1121,8 @@ class Resolver:
                                 )
                             )
                             continue
-                if tok.lower_ == "he" and tok.dep_ in ("nsubj", "nsubjpass"):
-                    antecedent = _topic_before(view, tok) or (previous_people[0] if previous_people else None)
+                if tok.dep_ in PRONOUN_ROLES.get(tok.lower_, ()):
+                    antecedent = _antecedent(view, tok, previous_people)
                     if antecedent is not None:
                         added.append(Mention(tok.i, tok.i + 1, tok.text, antecedent, "person", via="pronoun"))
             view.mentions.extend(added)
@@ -985,8 +1130,10 @@ class Resolver:
                 if m.kind == "club":
                     club_counts[m.entity.id] += 1
                 resolved.entities.setdefault(m.entity.id, m.entity)
-            people_here = [
-                m.entity for m in sorted(view.mentions, key=lambda m: m.start) if m.kind == "person"
+            people_here = [  # "his", "him": a passing reference leaves who is in focus as it was
+                m.entity
+                for m in sorted(view.mentions, key=lambda m: m.start)
+                if m.kind == "person" and (m.via != "pronoun" or doc[m.start].dep_ in _SUBJECT)
             ]
             for p in people_here:
                 if p in seen_people:
@@ -1003,6 +1150,26 @@ class Resolver:
                     None,
                 )
                 previous_subject = subject or people_here[0]
+
+    def _demonym_team(self, resolved: ResolvedArticle, tok: Token, prev: Token | None) -> Mention | None:
+        """ "the Tunisians", "the Moroccans": a plural demonym stands for the national team (its women's
+        side in a report about the women's game), unless names follow ("the Brazilians Vinicius and
+        Rodrygo")."""
+        if prev is None or prev.lower_ != "the" or not tok.text[:1].isupper() or not tok.text.endswith("s"):
+            return None
+        country = self.kb.country_of_demonym(tok.text[:-1])
+        team = self.kb.national_team(country) if country else None
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        if team is None or (nxt is not None and nxt.pos_ in ("PROPN", "NOUN")):
+            return None
+        team = self._report_side(resolved, team)
+        return Mention(prev.i, tok.i + 1, tok.doc[prev.i : tok.i + 1].text, team, team.kind, via="demonym")
+
+    def _report_side(self, resolved: ResolvedArticle, team: Entity | None) -> Entity | None:
+        """The team itself, or its women's side in a report about the women's game."""
+        if team is None or not resolved.womens:
+            return team
+        return womens_side(team, self.kb.side_of(team, "women"), resolved.entities)
 
     def _unnamed_coach(
         self, resolved: ResolvedArticle, view: SentenceView, tok: Token, person_counts: Counter[str]
@@ -1061,37 +1228,48 @@ class Resolver:
         return Mention(team.start, tok.i + 1, doc[team.start : tok.i + 1].text, person, "person", via="title")
 
     def _unnamed_player(self, view: SentenceView, tok: Token, seen_people: list[Entity]) -> Mention | None:
-        """ "The Manchester United midfielder is expected to ...", "The defender may leave ...": a
-        position noun with no name after it stands for the player the report is following."""
-        if tok.lower_ not in PLAYER_POSITIONS or not seen_people:
+        """ "The Manchester United midfielder is expected to ...", "the former Crystal Palace loanee",
+        "The Barca skipper": a player noun with no name after it stands for the player the report
+        is following (the last one named who holds no coaching or executive post)."""
+        if tok.lower_ not in PLAYER_NOUNS or not seen_people:
             return None
         doc = view.span.doc
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-        if nxt is not None and (nxt.pos_ == "PROPN" or nxt.text == ","):
+        after = doc[tok.i + 2] if tok.i + 2 < len(doc) else None
+        if nxt is not None and (
+            nxt.pos_ == "PROPN" or (nxt.text == "," and after is not None and after.pos_ == "PROPN")
+        ):
             return None  # "midfielder Jude Bellingham", "the striker, X, ..." name him
         k = tok.i - 1
         while k >= view.span.start and (
-            view.mention_at(doc[k]) is not None or doc[k].pos_ in ("ADJ", "PROPN")
+            view.mention_at(doc[k]) is not None
+            or doc[k].pos_ in ("ADJ", "PROPN", "NUM")
+            or doc[k].lower_ in ("ex", "-", "year", "old")  # "the ex-Chelsea star", "the 25-year-old"
         ):
             k -= 1
-        if (
-            k < view.span.start
-            or doc[k].lower_ != "the"
-            or not (k == view.span.start or tok.dep_ in ("nsubj", "nsubjpass"))
-        ):
+        if k < view.span.start or doc[k].lower_ != "the":
             return None
-        players = [
-            p
-            for p in seen_people
-            if not any(
-                r.role
-                in ("head_coach", "interim_coach", "president", "chairman", "owner", "sporting_director")
-                for r in self.kb.roles_of.get(p.id, [])
-            )
-        ]
+        qualified = tok.i - k > 1  # "the former Crystal Palace loanee", not a bare "the goalkeeper"
+        if not (k == view.span.start or tok.dep_ in _SUBJECT or (qualified and tok.dep_ in _OBJECT)):
+            return None
+        # the one person named earlier in the sentence ("Chelsea will have Romelu Lukaku available with
+        # the striker returning"), none where it names several, else the last player the report named
+        here = {
+            m.entity.id: m.entity
+            for m in view.mentions
+            if m.kind == "person" and m.end <= k and not self._holds_post(m.entity)
+        }
+        if len(here) > 1:
+            return None
+        players = [*here.values(), *(p for p in reversed(seen_people) if not self._holds_post(p))]
         if not players:
             return None
-        return Mention(k, tok.i + 1, doc[k : tok.i + 1].text, players[-1], "person", via="position")
+        return Mention(k, tok.i + 1, doc[k : tok.i + 1].text, players[0], "person", via="position")
+
+    def _holds_post(self, person: Entity) -> bool:
+        """Whether the knowledge base has the person as a coach or an executive."""
+        posts = ("head_coach", "interim_coach", "president", "chairman", "owner", "sporting_director")
+        return any(r.role in posts for r in self.kb.roles_of.get(person.id, []))
 
     def _focus(self, resolved: ResolvedArticle, counts: Counter[str], country: str | None) -> Entity | None:
         for cid, _ in counts.most_common():
@@ -1134,19 +1312,144 @@ CLUB_PREFIX_TAGS = {
 }
 
 
-def _topic_before(view: SentenceView, pronoun: Token) -> Entity | None:
+def _antecedent(view: SentenceView, pronoun: Token, previous_people: list[Entity]) -> Entity | None:
+    """Who a personal pronoun stands for: the person this sentence is about so far, else the first
+    person of the last sentence that named people. An object is never its own clause's subject
+    ("Sweden coach Peter Gerhardsson still chose her": not him); a possessive or an object before
+    the sentence names someone is left alone, as it may well be him."""
+    other = _clause_subject(view, pronoun) if pronoun.dep_ in _OBJECT else None
+    found = _topic_before(view, pronoun, other)
+    if found is not None:
+        return found
+    if pronoun.dep_ not in _SUBJECT and any(
+        m.kind == "person" and m.start > pronoun.i and m.via == "name" for m in view.mentions
+    ):
+        return None  # "With two seasons to go on his deal, Arsenal want to tie Smith Rowe down": him
+    return next((p for p in previous_people if p is not other), None)
+
+
+def _clause_subject(view: SentenceView, pronoun: Token) -> Entity | None:
+    """The person named as subject of the verb an object pronoun hangs on ("X chose her", "X spoke
+    to him")."""
+    verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
+    doc = view.span.doc
+    for m in view.mentions:
+        head = doc[m.end - 1]
+        if m.kind == "person" and head.dep_ in _SUBJECT and head.head == verb:
+            return m.entity
+    return None
+
+
+COMPASS_WORDS = {"north", "south", "central", "latin"}
+
+
+def _in_place_name(tok: Token) -> bool:
+    """Whether the model makes a token part of a longer event or facility ("the Paris Olympics",
+    "Liverpool Street"), or of a region named by a compass word ("South America")."""
+    doc = tok.doc
+    if tok.ent_type_ in ("EVENT", "FAC"):
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        joined = nxt is not None and nxt.ent_iob_ == "I" and nxt.text[:1].isupper()
+        return joined or (tok.ent_iob_ == "I" and doc[tok.i - 1].text[:1].isupper())
+    return tok.ent_type_ in ("GPE", "LOC") and tok.ent_iob_ == "I" and doc[tok.i - 1].lower_ in COMPASS_WORDS
+
+
+def _topic_before(view: SentenceView, pronoun: Token, other: Entity | None = None) -> Entity | None:
     """The person a "he" later in the same sentence stands for: the nearest one named before it as a
     subject or with a clause about him ("Thorgan Hazard, 25, is also believed to be a target as he
     has yet to sign", "the unsettled Dimitar Berbatov, who was booed ... that he wanted to leave"), not
-    one met in passing ("his flick past Lukasz Fabianski meant he ended ...")."""
+    one met in passing ("his flick past Lukasz Fabianski meant he ended ...") and not `other`."""
     doc = view.span.doc
     for m in sorted(view.mentions, key=lambda m: m.start, reverse=True):
-        if m.kind != "person" or m.end > pronoun.i:
+        if m.kind != "person" or m.end > pronoun.i or m.entity is other:
             continue
         head = doc[m.end - 1]
         if head.dep_ in ("nsubj", "nsubjpass") or any(c.dep_ in ("relcl", "appos") for c in head.children):
             return m.entity
     return None
+
+
+CLUB_FORM_WORDS = {
+    "united",
+    "city",
+    "town",
+    "county",
+    "athletic",
+    "albion",
+    "rovers",
+    "rangers",
+    "wanderers",
+    "stars",
+    "pillars",
+    "warriors",
+    "jets",
+    "mariners",
+    "hearts",
+    "tigers",
+    "lions",
+    "eagles",
+    "sharks",
+    "bulls",
+    "chiefs",
+    "pirates",
+    "dynamos",
+    "strikers",
+    "arrows",
+    "harriers",
+    "thistle",
+    "academicals",
+    "sundowns",
+    "bullets",
+    "rockets",
+}
+"""Last words that make a name a club's ("Kano Pillars", "Raith Rovers", "Newcastle Jets",
+"Ikorodu City"), whatever the model typed it as."""
+_CLUB_FORM = re.compile(r"\b(?:" + "|".join(w.capitalize() for w in sorted(CLUB_FORM_WORDS)) + r")\b")
+PLACE_FORM_WORDS = {"city", "town"}
+"""Form words that also end places ("Kansas City", "Cape Town"): not a club where the model calls
+the name a place."""
+
+
+def _all_countries(ids: list[str]) -> bool:
+    return all(i.startswith("national_team:") for i in ids)
+
+
+def inside_of(spans: list[tuple[int, int]]) -> set[int]:
+    return {i for start, end in spans for i in range(start, end)}
+
+
+def nickname_clubs(doc, matches: list[tuple[int, int, list[str], bool]]) -> list[tuple[int, int]]:
+    """Clubs named as one or two proper nouns and a club-form word ("Sunshine Stars", "Abia
+    Warriors") that the knowledge base does not hold whole: the knowledge base's one-word names
+    inside them ("Warriors" is Zimbabwe's nickname, "Newcastle" a club of its own) do not apply."""
+    if not _CLUB_FORM.search(doc.text):
+        return []
+    whole = {(m[0], m[1]) for m in matches}
+    longer = {i for start, end, _, _ in matches if end - start > 1 for i in range(start, end)}
+    countries = {start for start, end, ids, _ in matches if end - start == 1 and _all_countries(ids)}
+    found = []
+    for tok in doc:
+        if tok.lower_ not in CLUB_FORM_WORDS or not tok.text[:1].isupper() or tok.i in longer:
+            continue
+        start = tok.i
+        while (
+            start > tok.i - 2
+            and start - 1 >= tok.sent.start
+            and doc[start - 1].pos_ == "PROPN"
+            and doc[start - 1].is_alpha
+            and doc[start - 1].text[:1].isupper()
+            and start - 1 not in longer
+            and start - 1 not in countries  # "sides from Czechia United seem to have trouble"
+        ):
+            start -= 1
+        if doc[start].is_sent_start and doc[start].ent_iob_ == "O" and start + 1 < tok.i + 1:
+            start += 1  # "Whilst United are yet to win away": an opening word, not a name
+        if start == tok.i or (start, tok.i + 1) in whole:
+            continue
+        if tok.lower_ in PLACE_FORM_WORDS and tok.ent_type_ in ("GPE", "LOC"):
+            continue
+        found.append((start, tok.i + 1))
+    return found
 
 
 def club_forms(doc, covered: set[int]) -> list[tuple[int, int]]:
@@ -1218,30 +1521,6 @@ def _aged_reference(doc, tok: Token, floor: int) -> int | None:
     return None
 
 
-WOMENS_MARKERS = re.compile(
-    r"\b(women['’]s super league|wsl|nwsl|women['’]s champions league|women['’]s fa cup|"
-    r"women['’]s league cup|"
-    r"lionesses|liga f|frauen|féminine|feminine|women['’]s football|women['’]s team|women['’]s side|"
-    r"women['’]s game|her side|her team|her players|she was appointed|she has|belles)\b",
-    re.IGNORECASE,
-)
-
-
-def is_womens_report(text: str) -> bool:
-    """Whether a report is about women's football: then "Liverpool" is Liverpool Women."""
-    womens = len(WOMENS_MARKERS.findall(text))
-    return womens >= 2 and womens >= len(MENS_MARKERS.findall(text))
-
-
-# Men's competitions: a round-up that names them as often as the women's game covers both, and
-# its clubs keep their first teams.
-MENS_MARKERS = re.compile(
-    r"(?<!women['’]s )\b(premier league|championship|carabao cup|efl|la ?liga|serie a|bundesliga|"
-    r"ligue 1|mls|europa league)\b",
-    re.IGNORECASE,
-)
-
-
 @lru_cache(maxsize=4096)
 def _model_says_person(text: str) -> bool:
     """Ask the model about the name alone: out of a confusing sentence ("with Mariano Diaz set to
@@ -1250,6 +1529,9 @@ def _model_says_person(text: str) -> bool:
 
     doc = load_nlp()(text)
     return len(doc.ents) == 1 and doc.ents[0].label_ == "PERSON" and doc.ents[0].text == text
+
+
+_SCORE_TOKENS = re.compile(r"\d{1,2}\s?[-–]\s?\d{1,2}")
 
 
 def _trim(ent: Span) -> Span | None:
@@ -1262,8 +1544,12 @@ def _trim(ent: Span) -> Span | None:
         or (doc[start].lower_ in PERSON_TITLES and end - start > 2)
     ):
         start += 1  # "Defender Nico Schulz" is Nico Schulz
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'", "`s")):
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].text in ("'s", "’s", "'", *ODD_POSSESSIVES)):
         end -= 1
+    if end - start > 3 and _SCORE_TOKENS.fullmatch(doc[end - 3 : end].text):
+        end -= 3  # "Angers 4-2": the model took the score into the name
+        while end > start and doc[end - 1].is_punct:
+            end -= 1
     if end <= start:
         return None
     return doc[start:end]
