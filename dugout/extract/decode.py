@@ -57,10 +57,10 @@ def decode(
     threshold, one per key (the best-scoring evidence kept), in reading order."""
     best: dict[tuple, Draft] = {}
     for candidate, prediction in zip(candidates, predictions, strict=True):
-        for claim_type, score in prediction.scores.items():
+        for claim_type, value, score in _decisions(prediction):
             if score < thresholds.get(claim_type, 0.5):
                 continue
-            claim = _claim(resolved, candidate, prediction, claim_type, score, attributions)
+            claim = _claim(resolved, candidate, prediction, claim_type, score, attributions, value)
             if claim is None:
                 continue
             key = claim_key(claim)
@@ -68,6 +68,18 @@ def decode(
                 best[key] = Draft(claim, key, score)
     drafts = _drop_unscored_results(list(best.values()))
     return [d.claim for d in sorted(drafts, key=lambda d: (d.claim.extra["sentence"], -d.score))]
+
+
+def _decisions(prediction: Prediction):
+    """(type, value, score) for each claim the candidate could be: one per type, or one per
+    value where the value is part of the key."""
+    for claim_type, score in prediction.scores.items():
+        by_value = prediction.value_scores.get(claim_type)
+        if by_value:
+            for value, value_score in by_value.items():
+                yield claim_type, value, value_score
+        else:
+            yield claim_type, None, score
 
 
 def _drop_unscored_results(drafts: list[Draft]) -> list[Draft]:
@@ -83,12 +95,13 @@ def _claim(
     claim_type: str,
     score: float,
     attributions: list[Attribution | None],
+    value: str | None = None,
 ) -> Claim | None:
     view = resolved.sentences[candidate.sentence]
     subject, obj = candidate.subject, candidate.object
     if obj is not None and subject.entity.id == obj.entity.id:
         return None
-    value = _value(view, candidate, prediction, claim_type)
+    value = value or _value(view, candidate, prediction, claim_type)
     modality = prediction.modality.get(claim_type, "fact")
     attribution = attributions[candidate.sentence] if candidate.sentence < len(attributions) else None
     source = _source(attribution, claim_type, modality)

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from dugout.extract.lexicon import classes
 from dugout.extract.pairs import Candidate, Party
+from dugout.extract.scores import SCORE
 from dugout.kb.index import KnowledgeBase
 from dugout.nlp.entities import Mention, ResolvedArticle, SentenceView
 
@@ -32,7 +34,6 @@ Features = dict[str, float]
 CONTENT_POS = {"NOUN", "VERB", "ADJ", "ADV", "AUX", "ADP", "PART", "NUM"}
 NEGATIONS = {"not", "n't", "no", "never", "nothing", "none", "without", "deny", "denied", "rule", "reject"}
 QUOTES = ('"', "“", "”", "‘", "’")
-SCORE = re.compile(r"\b(\d{1,2})\s?[-–]\s?(\d{1,2})\b")
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 WINDOW = 3
 
@@ -87,7 +88,7 @@ def sentence_features(view: SentenceView, index: int, report: ReportView) -> Fea
     f: Features = {}
     for tok in span:
         if tok.pos_ in CONTENT_POS and not tok.is_punct:
-            f[f"w={tok.lemma_.lower()}"] = 1.0
+            _word(f, "w", tok.lemma_.lower())
         if tok.tag_ == "MD":
             f[f"modal={tok.lower_}"] = 1.0
         if tok.dep_ == "neg" or tok.lower_ in NEGATIONS:
@@ -167,8 +168,17 @@ def path_features(a: Token, b: Token, prefix: str = "") -> Features:
     }
     for t in up[1:-1] + down[1:-1]:
         if not t.is_punct:
-            f[f"{prefix}on_path={_lemma(t)}"] = 1.0
+            _word(f, f"{prefix}on_path", _lemma(t))
+    for c in classes(lca.lemma_.lower()):
+        f[f"{prefix}lca_cls={c}"] = 1.0
     return f
+
+
+def _word(f: Features, key: str, lemma: str) -> None:
+    """A word feature, and one for each word class of the word (`lexicon`)."""
+    f[f"{key}={lemma}"] = 1.0
+    for c in classes(lemma):
+        f[f"{key}_cls={c}"] = 1.0
 
 
 def around(view: SentenceView, mention: Mention, side: str) -> Features:
@@ -180,10 +190,10 @@ def around(view: SentenceView, mention: Mention, side: str) -> Features:
     for k in range(1, WINDOW + 1):
         if mention.start - k >= start:
             f[f"{side}_left{k}={doc[mention.start - k].lower_}"] = 1.0
-            f[f"{side}_left={doc[mention.start - k].lemma_.lower()}"] = 1.0
+            _word(f, f"{side}_left", doc[mention.start - k].lemma_.lower())
         if mention.end - 1 + k < end:
             f[f"{side}_right{k}={doc[mention.end - 1 + k].lower_}"] = 1.0
-            f[f"{side}_right={doc[mention.end - 1 + k].lemma_.lower()}"] = 1.0
+            _word(f, f"{side}_right", doc[mention.end - 1 + k].lemma_.lower())
     root = _root(doc, mention)
     f[f"{side}_dep={root.dep_}"] = 1.0
     f[f"{side}_head={root.dep_}:{_lemma(root.head)}"] = 1.0
@@ -194,7 +204,33 @@ def around(view: SentenceView, mention: Mention, side: str) -> Features:
             f[f"{side}_mod={child.dep_}:{_lemma(child)}"] = 1.0
     f[f"{side}_via={mention.via}"] = 1.0
     f.update(neighbourhood(view, root, side))
+    head = group_head(root)
+    if head is not root:  # "the exits of Depay, Pique and Bellerin": Bellerin shares Depay's verb
+        f.update(neighbourhood(view, head, side))
+        f[f"{side}_listed"] = 1.0
+    size = list_size(head)
+    if size > 1:
+        f[f"{side}_list={_bucket(size, (2, 3, 4))}"] = 1.0
     return f
+
+
+def group_head(token: Token) -> Token:
+    """The first member of the coordination a token is in ("Depay" for "Bellerin" in "Depay,
+    Pique and Bellerin"): what it shares its verb, title and path with."""
+    for _ in range(12):
+        if token.dep_ != "conj" or token.head is token:
+            break
+        token = token.head
+    return token
+
+
+def list_size(head: Token) -> int:
+    size, frontier = 1, [head]
+    while frontier and size < 12:
+        conj = [c for t in frontier for c in t.children if c.dep_ == "conj"]
+        size += len(conj)
+        frontier = conj
+    return size
 
 
 def neighbourhood(view: SentenceView, root: Token, side: str, radius: int = 2) -> Features:
@@ -213,7 +249,7 @@ def neighbourhood(view: SentenceView, root: Token, side: str, radius: int = 2) -
                 seen.add(other.i)
                 nxt.append(other)
                 if other.pos_ in CONTENT_POS and not other.is_punct:
-                    f[f"{side}_nb={_lemma(other)}"] = 1.0
+                    _word(f, f"{side}_nb", _lemma(other))
         frontier = nxt
     arcs = []
     tok = root
@@ -223,7 +259,7 @@ def neighbourhood(view: SentenceView, root: Token, side: str, radius: int = 2) -
             break
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.dep_ == "ROOT"):
-            f[f"{side}_verb={tok.lemma_.lower()}"] = 1.0
+            _word(f, f"{side}_verb", tok.lemma_.lower())
             f[f"{side}_verb_arc={'>'.join(arcs)}:{tok.lemma_.lower()}"] = 1.0
             f[f"{side}_verb_tag={tok.tag_}"] = 1.0
             break
@@ -318,7 +354,10 @@ def candidate_features(candidate: Candidate, report: ReportView) -> Features:
         if s_mention is not None and here:
             doc = view.span.doc
             f.update(between_features(view, s_mention, o_mention))
-            f.update(path_features(_root(doc, s_mention), _root(doc, o_mention)))
+            s_root, o_root = _root(doc, s_mention), _root(doc, o_mention)
+            f.update(path_features(s_root, o_root))
+            if group_head(s_root) is not s_root or group_head(o_root) is not o_root:
+                f.update(path_features(group_head(s_root), group_head(o_root)))
         elif s_mention is not None:
             f[f"implied_o_from={candidate.object.source}"] = 1.0
     if candidate.position is not None:

@@ -68,18 +68,23 @@ def evidence_sentences(resolved: ResolvedArticle, evidence: str) -> set[int]:
 def label_candidates(
     resolved: ResolvedArticle, candidates: list[Candidate], gold: list[dict]
 ) -> list[Labels]:
-    """The answers for every candidate of one report."""
+    """The answers for every candidate of one report.
+
+    Candidates giving a gold key outside its evidence sentence stay left out even when the
+    evidence sentence offers none: making them positives instead was measured (5-fold CV on
+    train, logistic detectors) at F1 0.572 against 0.587 without, they are too often sentences
+    that only mention the pair."""
     labels = [Labels({}, set()) for _ in candidates]
     for claim in gold:
+        t = claim["type"]
         where = evidence_sentences(resolved, claim.get("evidence") or "")
-        for k, candidate in enumerate(candidates):
-            if not key_matches(candidate, claim):
-                continue
-            t = claim["type"]
-            if candidate.sentence in where and t not in labels[k].positive:
-                labels[k].positive[t] = _label(resolved, candidate, claim)
-            else:
-                labels[k].ignore.add(t)
+        matching = [k for k, candidate in enumerate(candidates) if key_matches(candidate, claim)]
+        in_evidence = [k for k in matching if candidates[k].sentence in where]
+        for k in in_evidence:
+            if t not in labels[k].positive:
+                labels[k].positive[t] = _label(resolved, candidates[k], claim)
+        for k in set(matching) - set(in_evidence):
+            labels[k].ignore.add(t)
     for item in labels:
         item.ignore -= set(item.positive)
     return labels

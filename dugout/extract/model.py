@@ -17,8 +17,10 @@ Scores are returned, not thresholded: thresholds are applied late, in `decode`, 
 
 from __future__ import annotations
 
+import gzip
 import json
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +89,14 @@ class Prediction:
     modality: dict[str, str]
     polarity: dict[str, str]
     orientation: str | None
+    value_scores: dict[str, dict[str, float]] = field(default_factory=dict)
+    """For types whose value is part of the key (job status, roles): each value's score, the
+    type's score times the value's probability, so a candidate can carry two values when the
+    text leaves it open, and a weak value weighs less than a sure one."""
+
+
+KEYED_VALUES = ("job_status", "holds_role")
+"""Types whose value is part of the claim's key (spec/claims.md): decided value by value."""
 
 
 def typed_cues(features: Features, claim_type: str) -> Features:
@@ -106,9 +116,10 @@ class ClaimModel:
         C: float = 0.5,
         seed: int = 0,
         max_iter: int = 2000,
-        learner: str = "logistic",
-        trees: int = 300,
+        learner: str = "lightgbm",
+        trees: int = 200,
         min_count: int = 2,
+        tree_min_count: int = 20,
     ) -> None:
         self.C = C
         self.seed = seed
@@ -116,6 +127,7 @@ class ClaimModel:
         self.learner = learner
         self.trees = trees
         self.min_count = min_count
+        self.tree_min_count = tree_min_count
 
     def _detector(self):
         if self.learner == "lightgbm":
@@ -125,8 +137,8 @@ class ClaimModel:
                 n_estimators=self.trees,
                 learning_rate=0.05,
                 num_leaves=31,
-                min_child_samples=5,
-                colsample_bytree=0.5,
+                min_child_samples=10,
+                colsample_bytree=0.3,
                 subsample=0.8,
                 subsample_freq=1,
                 reg_lambda=1.0,
@@ -149,7 +161,12 @@ class ClaimModel:
             self.vectorizer_.restrict(support)
             X = X[:, support]
         self.thresholds_: dict[str, float] = dict.fromkeys(CLAIM_TYPES, 0.5)
+        counts = np.asarray((X != 0).sum(axis=0)).ravel()
+        self.tree_columns_ = (
+            np.flatnonzero(counts >= self.tree_min_count) if self.learner == "lightgbm" else None
+        )
         self.detectors_: dict[str, LogisticRegression | None] = {}
+        self.value_columns_: dict[str, np.ndarray] = {}
         self.values_: dict[str, LogisticRegression | str | None] = {}
         for claim_type in CLAIM_TYPES:
             index = [
@@ -158,7 +175,11 @@ class ClaimModel:
                 if claim_type in TYPES_OF_KIND[r.kind] and claim_type not in r.labels.ignore
             ]
             y = np.array([claim_type in rows[k].labels.positive for k in index])
-            self.detectors_[claim_type] = self._detector().fit(X[index], y) if 0 < y.sum() < len(y) else None
+            self.detectors_[claim_type] = (
+                _compact(self._detector().fit(self._detector_input(X[index]), y))
+                if 0 < y.sum() < len(y)
+                else None
+            )
             positives = [k for k in index if claim_type in rows[k].labels.positive]
             self.values_[claim_type] = self._fit_values(X, rows, positives, claim_type)
         self._fit_manner(rows)
@@ -170,7 +191,10 @@ class ClaimModel:
             return None
         if len(set(values)) == 1:
             return values[0]
-        return self._linear().fit(X[positives], values)
+        seen = X[positives]
+        columns = np.flatnonzero(np.asarray((seen != 0).sum(axis=0)).ravel() >= self.min_count)
+        self.value_columns_[claim_type] = columns  # a value is read from what its claims hold
+        return _compact(self._linear().fit(seen[:, columns], values))
 
     def _fit_manner(self, rows: list[Row]) -> None:
         """Modality, polarity and orientation, learned over every positive of every type."""
@@ -208,6 +232,7 @@ class ClaimModel:
         X = self.vectorizer_.transform(r.features for r in rows)
         scores = {t: self._scores(t, X, rows) for t in CLAIM_TYPES}
         values = {t: self._values(t, X) for t in CLAIM_TYPES}
+        by_value = {t: self._value_probabilities(t, X) for t in KEYED_VALUES}
         orientation = _labels_of(
             self.orientation_,
             self.orientation_vectorizer_.transform(orientation_cues(r.features) for r in rows),
@@ -222,19 +247,43 @@ class ClaimModel:
                     {},
                     {},
                     orientation[k],
+                    {
+                        t: {v: float(scores[t][k]) * p[k] for v, p in by_value[t].items()}
+                        for t in KEYED_VALUES
+                        if t in kinds
+                    },
                 )
             )
         self._predict_manner(rows, out)
         return out
 
+    def _value_probabilities(self, claim_type: str, X) -> dict[str, np.ndarray]:
+        """Each value's probability for every row (one value with probability 1 when the
+        training data held only one)."""
+        model = self.values_.get(claim_type)
+        n = X.shape[0]
+        if model is None:
+            return {}
+        if isinstance(model, str):
+            return {model: np.ones(n)}
+        columns = self.value_columns_.get(claim_type)
+        proba = model.predict_proba(X if columns is None else X[:, columns])
+        return {str(v): proba[:, i] for i, v in enumerate(model.classes_)}
+
+    def _detector_input(self, X):
+        """Trees read only the features seen often enough to split on (speed, and less noise)."""
+        return X if self.tree_columns_ is None else X[:, self.tree_columns_]
+
     def _scores(self, claim_type: str, X, rows: list[Row]) -> np.ndarray:
         model = self.detectors_.get(claim_type)
         if model is None:
             return np.zeros(len(rows))
+        X = self._detector_input(X)
         return model.predict_proba(X)[:, list(model.classes_).index(True)]
 
     def _values(self, claim_type: str, X) -> list[str | None]:
-        return _labels_of(self.values_.get(claim_type), X)
+        columns = self.value_columns_.get(claim_type)
+        return _labels_of(self.values_.get(claim_type), X if columns is None else X[:, columns])
 
     def _predict_manner(self, rows: list[Row], out: list[Prediction], floor: float = 0.05) -> None:
         """Modality and polarity for each (candidate, type) whose score is worth a look."""
@@ -249,6 +298,15 @@ class ClaimModel:
             out[k].polarity[t] = polarity
 
 
+def _compact(model):
+    """A linear model's weights in single precision: half the size on disk, the same decisions
+    to the sixth decimal."""
+    if isinstance(model, LogisticRegression):
+        model.coef_ = model.coef_.astype(np.float32)
+        model.intercept_ = model.intercept_.astype(np.float32)
+    return model
+
+
 def _labels_of(model, X) -> list:
     """A fitted classifier's labels for X, or one constant label for every row."""
     n = X.shape[0]
@@ -260,12 +318,31 @@ def _labels_of(model, X) -> list:
 MODEL_FILE = "model.skops"
 CARD_FILE = "meta.json"
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "builtins.", "lightgbm.", "scipy.", "dugout.extract.model.")
+TRUSTED_TYPES = {"collections.OrderedDict"}
+
+
+VOCABULARY_FILE = "features.json.gz"
+VECTORIZERS = ("vectorizer_", "manner_vectorizer_", "orientation_vectorizer_")
 
 
 def save_model(model: ClaimModel, directory: Path, card: dict) -> None:
-    """The model (skops, not pickle: loading it runs no code) and its card (meta.json) in one folder."""
+    """The model (skops, not pickle: loading it runs no code), its feature names (a plain list,
+    which skops would spell out node by node) and its card (meta.json) in one folder."""
     directory.mkdir(parents=True, exist_ok=True)
-    skops.io.dump(model, directory / MODEL_FILE)
+    names = {}
+    kept = {}
+    for attr in VECTORIZERS:
+        vectorizer = getattr(model, attr)
+        names[attr] = list(vectorizer.feature_names_)
+        kept[attr] = (vectorizer.feature_names_, vectorizer.vocabulary_)
+        vectorizer.feature_names_, vectorizer.vocabulary_ = [], {}
+    try:
+        skops.io.dump(model, directory / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    finally:
+        for attr, (feature_names, vocabulary) in kept.items():
+            getattr(model, attr).feature_names_, getattr(model, attr).vocabulary_ = feature_names, vocabulary
+    with gzip.open(directory / VOCABULARY_FILE, "wt", encoding="utf-8", compresslevel=9) as f:
+        json.dump(names, f, ensure_ascii=False)
     (directory / CARD_FILE).write_text(
         json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -284,7 +361,7 @@ def load_model(directory: Path) -> ClaimModel:
         )
     try:
         untrusted = skops.io.get_untrusted_types(file=path)
-        unknown = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
+        unknown = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES) and t not in TRUSTED_TYPES]
         if unknown:
             raise ModelError(f"{path}: holds types dugout does not load: {', '.join(unknown)}")
         model = skops.io.load(path, trusted=untrusted)
@@ -294,6 +371,15 @@ def load_model(directory: Path) -> ClaimModel:
         raise ModelError(f"{path}: not a readable claim model ({e})") from None
     if not isinstance(model, ClaimModel):
         raise ModelError(f"{path}: holds a {type(model).__name__}, not a claim model")
+    try:
+        with gzip.open(directory / VOCABULARY_FILE, "rt", encoding="utf-8") as f:
+            names = json.load(f)
+        for attr in VECTORIZERS:
+            vectorizer = getattr(model, attr)
+            vectorizer.feature_names_ = names[attr]
+            vectorizer.vocabulary_ = {name: i for i, name in enumerate(names[attr])}
+    except (OSError, ValueError, KeyError) as e:
+        raise ModelError(f"{directory / VOCABULARY_FILE}: not the model's feature names ({e})") from None
     return model
 
 

@@ -63,9 +63,13 @@ class Extractor:
             article.outlet = report_outlet(article.outlet, article.url) or infer_outlet(article.text, self.kb)
             yield parsed
 
+    def resolve(self, parsed: ParsedArticle):
+        """The report's mentions resolved against the knowledge base."""
+        return self.resolver.resolve(parsed)
+
     def instances(self, parsed: ParsedArticle) -> ReportInstances:
         """One parsed report's candidates, features and attributions (what training reads too)."""
-        return instances_of(self.resolver.resolve(parsed), self.kb, self.maker)
+        return instances_of(self.resolve(parsed), self.kb, self.maker)
 
     def claims(self, instances: ReportInstances) -> list[Claim]:
         rows = [Row(f, c.kind) for f, c in zip(instances.features, instances.candidates, strict=True)]

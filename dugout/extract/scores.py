@@ -12,7 +12,9 @@ import re
 from dugout.extract.pairs import Candidate
 from dugout.nlp.entities import SentenceView
 
-SCORE = re.compile(r"(?<![\d/.:])(\d{1,2})\s?[-–—]\s?(\d{1,2})(?![\d/.:%])")
+SCORE = re.compile(r"(?<![\d/.:\-–])(\d{1,2})\s?[-–—]\s?(\d{1,2})(?!\d|[/:%]|[.,]\d|\s?[-–]\s?\d)")
+"""A score: "4-0", "2 – 1", at a sentence's end too ("beat Barcelona 1-0."), not a date or a time."""
+GOALLESS = re.compile(r"\b(?:goalless|scoreless)\b", re.IGNORECASE)
 
 
 def written_score(view: SentenceView, candidate: Candidate) -> tuple[int, int] | None:
@@ -20,7 +22,7 @@ def written_score(view: SentenceView, candidate: Candidate) -> tuple[int, int] |
     text = view.text
     found = [(m.start(), int(m.group(1)), int(m.group(2))) for m in SCORE.finditer(text)]
     if not found:
-        return None
+        return (0, 0) if GOALLESS.search(text) else None
     anchors = [
         party.mention.start
         for party in (candidate.subject, candidate.object)

@@ -215,6 +215,8 @@ class CrossValidation:
     score: Score
     thresholds: dict[str, float]
     fold_f1: list[float]
+    claims: list[Claim]
+    """Every report's claims from the model that did not see it, at the chosen thresholds."""
 
 
 def cross_validate(
@@ -233,7 +235,7 @@ def cross_validate(
         by_fold.append(
             score_claims(part, decode_all(part, [predictions[i] for i in test], thresholds)).total()[2]
         )
-    return CrossValidation(score_claims(reports, claims), thresholds, by_fold)
+    return CrossValidation(score_claims(reports, claims), thresholds, by_fold, claims)
 
 
 def versions() -> dict[str, str]:

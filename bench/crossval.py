@@ -1,0 +1,180 @@
+"""Cross-validated quality of the learned extraction, by report: the figure that counts.
+
+    python bench/crossval.py                       # train + dev, 5 folds, seed 0
+    python bench/crossval.py --folds 5 --seed 1 --curve 0.25,0.5,1 --json out.json
+
+What it prints, each from models that never saw the reports they are scored on:
+
+1. 5-fold cross-validation by report over ../shared/eval/train + ../shared/eval/dev (folds fixed
+   by the seed): per-type P/R/F1, value / polarity / modality agreement, evidence not verbatim,
+   and the spread of F1 across folds. Each outer fold's thresholds are chosen by an inner
+   cross-validation on that fold's training reports only, so no test report touches them.
+2. A learning curve: the same outer folds, each model trained on 25%, 50% and 100% of its
+   training reports (a seeded subsample), to show what more annotated reports buy.
+3. Trained on train alone (thresholds from its own cross-validation), scored on dev and seeds.
+
+Every report is parsed once up front (the parse does not depend on the model).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from dugout.evaluate import Score  # noqa: E402
+from dugout.extract.train import (  # noqa: E402
+    ReportRows,
+    choose_thresholds,
+    decode_all,
+    fit,
+    folds_of,
+    out_of_fold,
+    prepare,
+    progress_bar,
+    read_annotated,
+    score_claims,
+)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+def nested_fold(train: list[ReportRows], test: list[ReportRows], inner: int, seed: int, **params):
+    """Claims of `test` from a model fitted on `train`, thresholds from an inner CV on `train`."""
+    predictions = out_of_fold(train, inner, seed, **params)
+    thresholds = choose_thresholds(train, predictions)
+    model = fit(train, seed, **params)
+    return decode_all(test, [model.predict(r.rows) for r in test], thresholds), thresholds
+
+
+def outer_cv(
+    reports: list[ReportRows], folds: int, inner: int, seed: int, fraction: float, progress, **params
+):
+    """Claims of every report from nested cross-validation; per-fold F1."""
+    claims, fold_f1 = [], []
+    task = progress.add_task(f"cross-validating, {fraction:.0%} of training reports", total=folds)
+    rng = random.Random(seed)
+    for train_index, test_index in folds_of(len(reports), folds, seed):
+        train = [reports[i] for i in train_index]
+        if fraction < 1:
+            train = rng.sample(train, max(inner, round(len(train) * fraction)))
+        test = [reports[i] for i in test_index]
+        found, _ = nested_fold(train, test, inner, seed, **params)
+        claims.extend(found)
+        fold_f1.append(score_claims(test, found).total()[2])
+        progress.advance(task)
+    return score_claims(reports, claims), fold_f1
+
+
+def table(title: str, s: Score, fold_f1: list[float] | None = None) -> dict:
+    p, r, f = s.total()
+    print(f"\n{title}")
+    print(f"{'type':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}")
+    for claim_type, row in s.per_type().items():
+        print(
+            f"{claim_type:<16}{row['precision']:7.3f}{row['recall']:7.3f}{row['f1']:7.3f}"
+            f"{row['tp']:6d}{row['fp']:6d}{row['fn']:6d}"
+        )
+    print(f"{'TOTAL':<16}{p:7.3f}{r:7.3f}{f:7.3f}")
+    agreement = s.agreement()
+    print(
+        "agreement on matched claims: "
+        + ", ".join(f"{k} {v:.3f}" for k, v in agreement.items() if v is not None)
+        + f"; evidence not verbatim: {s.bad_evidence}"
+    )
+    if fold_f1:
+        print(
+            f"F1 by fold: {', '.join(f'{x:.3f}' for x in fold_f1)} "
+            f"(mean {np.mean(fold_f1):.3f}, sd {np.std(fold_f1):.3f}, "
+            f"range {min(fold_f1):.3f}-{max(fold_f1):.3f})"
+        )
+    return {
+        "f1": f,
+        "precision": p,
+        "recall": r,
+        "per_type": s.per_type(),
+        "agreement": agreement,
+        "folds": fold_f1,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, action="append", help="annotated folders [train and dev]")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--inner", type=int, default=3, help="inner folds that choose thresholds")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--curve", default="0.25,0.5,1", help="training fractions for the learning curve")
+    parser.add_argument("--no-holdout", action="store_true", help="skip train-alone -> dev and seeds")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    from dugout.extract.train import _training_extractor
+
+    started = time.monotonic()
+    folders = args.data or [SHARED / "train", SHARED / "dev"]
+    extractor = _training_extractor()
+    out: dict = {"folders": [str(f) for f in folders], "folds": args.folds, "seed": args.seed}
+    with progress_bar() as progress:
+        reports = prepare([r for f in folders for r in read_annotated(f)], extractor, progress)
+        fractions = sorted({float(x) for x in args.curve.split(",")}, reverse=True)
+        results = {
+            fraction: outer_cv(reports, args.folds, args.inner, args.seed, fraction, progress)
+            for fraction in fractions
+        }
+        holdout = None
+        if not args.no_holdout:
+            train_ids = {a.article.id for f in folders if f.name == "train" for a in read_annotated(f)}
+            train = [r for r in reports if r.doc in train_ids]
+            if train:
+                holdout = _holdout(train, extractor, args.inner, args.seed, progress)
+    full = results[max(fractions)]
+    out["cross_validation"] = table(
+        f"{args.folds}-fold cross-validation by report over {', '.join(f.name for f in folders)} "
+        f"({len(reports)} reports; thresholds by an inner {args.inner}-fold CV)",
+        *full,
+    )
+    print("\nlearning curve (same outer folds, training reports subsampled):")
+    out["learning_curve"] = {}
+    for fraction in sorted(fractions):
+        score, fold_f1 = results[fraction]
+        out["learning_curve"][str(fraction)] = score.total()[2]
+        print(
+            f"  {fraction:>5.0%} of training reports: F1 {score.total()[2]:.3f} "
+            f"(folds sd {np.std(fold_f1):.3f})"
+        )
+    if holdout is not None:
+        for name, s in holdout.items():
+            out[f"train_alone_on_{name}"] = table(f"trained on train alone, scored on {name}", s)
+    out["seconds"] = round(time.monotonic() - started, 1)
+    print(f"\n{out['seconds']} s")
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1, default=str), encoding="utf-8")
+
+
+def _holdout(train: list[ReportRows], extractor, inner: int, seed: int, progress) -> dict[str, Score]:
+    """The model of train alone (its thresholds from its own CV) on dev and the seeds."""
+    task = progress.add_task("train alone -> dev, seeds", total=1)
+    thresholds = choose_thresholds(train, out_of_fold(train, inner, seed))
+    model = fit(train, seed)
+    scores = {}
+    for name in ("dev", "seeds"):
+        folder = SHARED / name
+        if not (folder / "gold.jsonl").is_file():
+            continue
+        held = prepare(read_annotated(folder), extractor)
+        scores[name] = score_claims(held, decode_all(held, [model.predict(r.rows) for r in held], thresholds))
+    progress.advance(task)
+    return scores
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""The learned extraction: training on a small sample of annotated reports, saving and loading,
+determinism, the shipped model, and the CLI verbs (`dugout train`, `dugout model`).
+
+The small-sample tests follow spaCy's `test_overfitting_IO`: fix the seed, train on a few real
+training reports (../shared/eval/train), check the model learns them, save, load, and check the
+loaded model predicts the same, report by report and all at once.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dugout.evaluate import squash
+from dugout.extract.model import ClaimModel, ModelError, load_model, read_card, save_model
+from dugout.extract.pipeline import SHIPPED_MODEL, Extractor
+from dugout.extract.train import (
+    TrainingDataError,
+    decode_all,
+    fit,
+    prepare,
+    read_annotated,
+    score_claims,
+)
+
+SAMPLE = 12
+"""Training reports in the small sample: enough for every kind of candidate, seconds to fit."""
+
+
+@pytest.fixture(scope="module")
+def sample_dir(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first training reports and their gold claims, as an annotated folder of their own."""
+    folder = tmp_path_factory.mktemp("annotated")
+    train = shared_dir / "eval" / "train"
+    records = [json.loads(x) for x in (train / "articles.jsonl").open(encoding="utf-8")][:SAMPLE]
+    ids = {r["id"] for r in records}
+    gold = [json.loads(x) for x in (train / "gold.jsonl").open(encoding="utf-8")]
+    (folder / "articles.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (folder / "gold.jsonl").write_text(
+        "".join(json.dumps(g) + "\n" for g in gold if g["doc"] in ids), encoding="utf-8"
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def sample(sample_dir: Path):
+    return prepare(read_annotated(sample_dir), Extractor(model=ClaimModel()))
+
+
+@pytest.fixture(scope="module")
+def small_model(sample) -> ClaimModel:
+    return fit(sample, seed=0, learner="logistic", C=4.0, min_count=1)
+
+
+def _claims(reports, model, one_at_a_time: bool = True):
+    if one_at_a_time:
+        predictions = [model.predict(r.rows) for r in reports]
+    else:  # every report's rows in one batch, split back afterwards
+        rows = [row for r in reports for row in r.rows]
+        flat = model.predict(rows)
+        predictions, k = [], 0
+        for r in reports:
+            predictions.append(flat[k : k + len(r.rows)])
+            k += len(r.rows)
+    return [c.to_dict() for c in decode_all(reports, predictions, model.thresholds_)]
+
+
+def test_the_model_learns_the_reports_it_is_trained_on(sample, small_model) -> None:
+    s = score_claims(
+        sample, decode_all(sample, [small_model.predict(r.rows) for r in sample], small_model.thresholds_)
+    )
+    precision, recall, f1 = s.total()
+    assert f1 > 0.8, s.per_type()  # a model that cannot fit 12 reports has a broken label or feature path
+    assert s.bad_evidence == 0
+
+
+def test_save_load_predict_the_same_one_at_a_time_and_in_a_batch(sample, small_model, tmp_path: Path) -> None:
+    save_model(small_model, tmp_path / "m", {"name": "test"})
+    loaded = load_model(tmp_path / "m")
+    before = _claims(sample, small_model)
+    assert _claims(sample, loaded) == before
+    assert _claims(sample, loaded, one_at_a_time=False) == before
+    assert read_card(tmp_path / "m") == {"name": "test"}
+
+
+def test_the_same_seed_gives_the_same_model(sample) -> None:
+    first = fit(sample, seed=3, learner="lightgbm", trees=20, tree_min_count=2)
+    second = fit(sample, seed=3, learner="lightgbm", trees=20, tree_min_count=2)
+    assert _claims(sample, first) == _claims(sample, second)
+
+
+def test_evidence_is_a_verbatim_sentence_of_the_report(sample, small_model) -> None:
+    texts = {r.doc: r.instances.resolved.article.text for r in sample}
+    for claim in _claims(sample, small_model):
+        assert claim["evidence"] in texts[claim["doc"]]
+
+
+def test_a_damaged_model_folder_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="no trained claim model"):
+        load_model(tmp_path)
+    (tmp_path / "model.skops").write_bytes(b"not a zip file")
+    with pytest.raises(ModelError, match="not a readable claim model"):
+        load_model(tmp_path)
+
+
+def test_annotated_data_problems_name_the_file(tmp_path: Path, sample_dir: Path) -> None:
+    with pytest.raises(TrainingDataError, match="gold.jsonl: missing"):
+        read_annotated(tmp_path)
+    shutil.copy(sample_dir / "articles.jsonl", tmp_path / "articles.jsonl")
+    (tmp_path / "gold.jsonl").write_text('{"doc": "t0001", "type": "coach_of"}\n{"doc": \n', encoding="utf-8")
+    with pytest.raises(TrainingDataError, match=r"gold.jsonl:2: not valid JSON"):
+        read_annotated(tmp_path)
+    (tmp_path / "gold.jsonl").write_text('{"doc": "nowhere", "type": "coach_of"}\n', encoding="utf-8")
+    with pytest.raises(TrainingDataError, match="report 'nowhere' is not in"):
+        read_annotated(tmp_path)
+
+
+def _dugout(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "dugout.cli", *args], capture_output=True, text=True, timeout=900
+    )
+
+
+@pytest.mark.slow
+def test_train_and_model_verbs(sample_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "model"
+    done = _dugout("train", "--data", str(sample_dir), "--folds", "2", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert (out / "model.skops").is_file() and (out / "meta.json").is_file()
+    card = json.loads(_dugout("model", str(out), "--json").stdout)
+    assert card["trained_on"]["reports"] == SAMPLE
+    assert card["cross_validation"]["folds"] == 2 and 0 <= card["cross_validation"]["f1"] <= 1
+    shown = _dugout("model", str(out)).stdout
+    assert "cross-validation by report" in shown and "TOTAL" in shown
+    bad = _dugout("train", "--data", str(tmp_path / "nowhere"), "-o", str(tmp_path / "x"))
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr and "missing" in bad.stderr
+
+
+def test_the_shipped_model_loads_small_with_its_card() -> None:
+    model = load_model(SHIPPED_MODEL)
+    card = read_card(SHIPPED_MODEL)
+    size = sum(p.stat().st_size for p in SHIPPED_MODEL.iterdir())
+    assert size < 25 * 1024 * 1024
+    assert card["trained_on"]["reports"] >= 600 and card["cross_validation"]["folds"] == 5
+    assert set(model.thresholds_) == set(card["thresholds"])
+
+
+def test_the_seed_reports_give_their_central_claims(shared_dir: Path) -> None:
+    """The reference reports through the shipped model: the claims a reader of either report
+    cannot miss (who coaches Real Madrid, and that his job is said to be safe)."""
+    records = [
+        json.loads(x) for x in (shared_dir / "eval" / "seeds" / "articles.jsonl").open(encoding="utf-8")
+    ]
+    from dugout.records import Article
+
+    articles = [
+        Article(**{k: r.get(k) for k in ("id", "url", "outlet", "published", "title", "text")})
+        for r in records
+    ]
+    claims = [c for _a, cs in Extractor().run(articles) for c in cs]
+    keys = {(c.type, c.subject, c.object, c.value) for c in claims}
+    for article in articles:
+        mine = [c for c in claims if c.doc == article.id]
+        assert ("coach_of", "Carlo Ancelotti", "Real Madrid") in {(c.type, c.subject, c.object) for c in mine}
+        assert all(squash(c.evidence) in squash(article.text) for c in mine)
+    assert ("job_status", "Carlo Ancelotti", "Real Madrid", "secure") in keys
