@@ -5,6 +5,7 @@ the file and the reason; the batch goes on and the exit status says it failed.
 """
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dugout.commands import register_all
+from dugout.commands.options import ClaimsOpt, annotated_claims
 from dugout.ingest.readers import ReadOptions, read_inputs
 from dugout.output import (
     CLAIM_TABLE_COLUMNS,
@@ -113,11 +115,40 @@ ClusterOpt = Annotated[
 ]
 
 
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        help="A model folder made by `dugout train` to use instead of the shipped one.",
+        show_default=False,
+    ),
+]
+
+
+def _use_model(model: Path | None) -> None:
+    """Point every extractor of this run (worker processes too) at `model`."""
+    if model is None:
+        return
+    from dugout.extract.pipeline import MODEL_ENV
+
+    if not (model / "meta.json").is_file():
+        _fail(f"{model}: not a model folder (no meta.json; `dugout train -o {model}` makes one)")
+    os.environ[MODEL_ENV] = str(model)
+
+
 @contextmanager
 def _extraction(
-    articles: Iterable[Article], on_error, workers: int = 1, cluster: str | None = None
+    articles: Iterable[Article],
+    on_error,
+    workers: int = 1,
+    cluster: str | None = None,
+    annotated=None,
 ) -> Iterator[Iterator[tuple[Article, list]]]:
-    """(article, claims) in input order: in this process, in `workers` processes, or on a cluster."""
+    """(article, claims) in input order: hand-checked claims, or extracted in this process, in
+    `workers` processes, or on a cluster."""
+    if annotated is not None:
+        yield annotated.run(articles, on_error)
+        return
     if cluster is not None:
         from dugout.scale.cluster import ClusterError, connect
         from dugout.scale.run import extract_on_cluster
@@ -138,6 +169,7 @@ def _extraction(
 
 
 def _extractor():
+    from dugout.extract.model import ModelError
     from dugout.extract.pipeline import Extractor
     from dugout.kb.loader import KBError
     from dugout.nlp.pipeline import ModelMissing, load_nlp
@@ -145,7 +177,7 @@ def _extractor():
     try:
         load_nlp()
         return Extractor()
-    except (ModelMissing, KBError) as e:
+    except (ModelMissing, KBError, ModelError) as e:
         _fail(str(e))
 
 
@@ -160,6 +192,7 @@ def extract(
     published: PublishedOpt = None,
     workers: WorkersOpt = 1,
     cluster: ClusterOpt = None,
+    model: ModelOpt = None,
 ) -> None:
     """Extract claims from reports and write them as JSON lines; stores nothing.
 
@@ -174,7 +207,10 @@ def extract(
         dugout extract ../shared/seeds/ --outlet ESPN --published 2023-05-19
 
         dugout extract ../shared/corpus/football_news.jsonl --workers 4 -o claims.jsonl
+
+        dugout extract ../shared/seeds --model my-model/
     """
+    _use_model(model)
     options = ReadOptions(outlet=outlet, published=check_published(published), allow_urls=False)
     problems = Problems()
     sink = _open_output(output) if output else sys.stdout
@@ -208,6 +244,8 @@ def ingest(
     ] = False,
     workers: WorkersOpt = 1,
     cluster: ClusterOpt = None,
+    model: ModelOpt = None,
+    claims: ClaimsOpt = None,
 ) -> None:
     """Read reports, extract their claims and store both; the same report twice is stored once.
 
@@ -223,16 +261,20 @@ def ingest(
         dugout ingest https://example.com/football/rss.xml --db postgresql://localhost/dugout
 
         dugout ingest ../shared/corpus --cluster tcp://scheduler:8786 --db postgresql://db/dugout
+
+        dugout ingest ../shared/eval/seeds/articles.jsonl --claims ../shared/eval/seeds/gold.jsonl
     """
     from dugout.store import Store, StoreError
 
+    _use_model(model)
+    annotated = annotated_claims(claims) if claims else None
     options = ReadOptions(outlet=outlet, published=check_published(published), allow_private=allow_private)
     problems = Problems()
     try:
         store = Store.open(db)
     except StoreError as e:
         _fail(str(e))
-    if workers == 1 and cluster is None:
+    if workers == 1 and cluster is None and annotated is None:
         _extractor()
     stats = {"read": 0, "stored": 0, "duplicates": 0, "claims": 0}
 
@@ -263,11 +305,11 @@ def ingest(
         task = progress.add_task("ingesting", total=None)
         try:
             articles = fresh(_articles(read_inputs(paths, options), problems))
-            with _extraction(articles, problems.failed, workers, cluster) as results:
-                for article, claims in results:
-                    if store.add_report(article, claims):
+            with _extraction(articles, problems.failed, workers, cluster, annotated) as results:
+                for article, found in results:
+                    if store.add_report(article, found):
                         stats["stored"] += 1
-                        stats["claims"] += len(claims)
+                        stats["claims"] += len(found)
                     else:
                         stats["duplicates"] += 1
                     progress.advance(task)

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from dugout.commands.options import ClaimsOpt, annotated_claims
+
 err = Console(stderr=True, highlight=False)
 
 
@@ -74,6 +76,7 @@ def register(app: typer.Typer) -> None:
                 "--webhook", help="With --watch: POST each alert here, signed with $DUGOUT_WEBHOOK_SECRET."
             ),
         ] = None,
+        claims: ClaimsOpt = None,
     ) -> None:
         """Serve the JSON API (/api, described at /docs) and the web pages over the stored claims.
 
@@ -105,7 +108,10 @@ def register(app: typer.Typer) -> None:
         try:
             # bound to loopback, only local names may be asked for (no DNS rebinding)
             hosts = ["127.0.0.1", "localhost", "::1", "[::1]"] if _loopback(host) else None
-            web = create_app(db, token, private, allow_private=allow_private, allowed_hosts=hosts)
+            extractor = annotated_claims(claims) if claims else None
+            web = create_app(
+                db, token, private, allow_private=allow_private, allowed_hosts=hosts, extractor=extractor
+            )
         except StoreError as e:
             err.print(f"dugout: {e}", markup=False)
             raise typer.Exit(2) from None

@@ -22,6 +22,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
+from dugout.commands.options import ClaimsOpt, annotated_claims
 from dugout.output import Format, fail, output_options, print_rows
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -229,6 +230,7 @@ def watch(
         float, typer.Option("--host-interval", min=0.0, help="Seconds between two requests to one host.")
     ] = 1.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Log only problems, not each poll.")] = False,
+    claims: ClaimsOpt = None,
 ) -> None:
     """Follow feeds all day: ingest each new report once, and alert when a followed story moves.
 
@@ -264,18 +266,19 @@ def watch(
         settings = Settings(
             every=seconds, allow_private=allow_private, timeout=timeout, host_interval=host_interval
         )
-        watcher = make_watcher(store, _extract(), settings, webhook, print_alert)
+        watcher = make_watcher(store, _extract(claims), settings, webhook, print_alert)
         try:
             _run_once(watcher) if once else _run_forever(watcher, seconds)
         finally:
             watcher.close()
 
 
-def _extract() -> Any:
+def _extract(claims: list[Path] | None = None) -> Any:
+    """The model's claims of a report, or with `claims` files the hand-checked ones."""
     from dugout.cli import _extractor
     from dugout.watch.watcher import extract_with
 
-    return extract_with(_extractor())
+    return extract_with(annotated_claims(claims) if claims else _extractor())
 
 
 feeds_app = typer.Typer(help="The feeds `dugout watch` polls.", no_args_is_help=True, rich_markup_mode=None)

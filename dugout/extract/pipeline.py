@@ -10,6 +10,7 @@ annotated reports); this module only wires the stages. The model ships inside th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,17 @@ SHIPPED_MODEL = Path(__file__).parent / "trained"
 """The model that ships with the package: trained on ../shared/eval/train by `dugout train`."""
 
 
+MODEL_ENV = "DUGOUT_MODEL"
+"""A model folder to use instead of the shipped one (what `--model` sets, so worker processes
+and the web server's extractor use the same model)."""
+
+
+def default_model() -> Path:
+    """The model folder an Extractor loads when it is given none: $DUGOUT_MODEL, else the shipped one."""
+    chosen = os.environ.get(MODEL_ENV)
+    return Path(chosen) if chosen else SHIPPED_MODEL
+
+
 @lru_cache(maxsize=4)
 def shipped_model(directory: Path = SHIPPED_MODEL) -> ClaimModel:
     """The claim model of a folder, loaded once per process."""
@@ -38,7 +50,7 @@ def shipped_model(directory: Path = SHIPPED_MODEL) -> ClaimModel:
 class Extractor:
     """The whole path from Articles to claims, the model and knowledge base loaded once.
 
-    `model` is a trained `ClaimModel` or the folder of one (default: the shipped model);
+    `model` is a trained `ClaimModel` or the folder of one (default: `default_model()`);
     `screen` (see `dugout.nlp.pipeline.screened_ranges`) parses only the sentences it lets
     through, None parses everything.
     """
@@ -53,7 +65,7 @@ class Extractor:
         self.resolver = Resolver(self.kb)
         self.maker = CandidateMaker(self.kb)
         if model is None or isinstance(model, Path):
-            model = shipped_model(model or SHIPPED_MODEL)
+            model = shipped_model(model or default_model())
         self.model = model
         self.screen = screen
 

@@ -46,9 +46,9 @@ class Settings:
 class Extractors:
     """The extractor, created once on first use (loading the model takes seconds) and shared."""
 
-    def __init__(self) -> None:
+    def __init__(self, extractor: Any = None) -> None:
         self._lock = threading.Lock()
-        self._extractor: Any = None
+        self._extractor: Any = extractor
         self.run_lock = threading.Lock()  # one report at a time through the model
 
     def get(self) -> Any:
@@ -125,13 +125,15 @@ def create_app(
     allow_private: bool = False,
     max_body: int = MAX_BODY,
     allowed_hosts: list[str] | None = None,
+    extractor: Any = None,
 ) -> FastAPI:
     """The dugout web application over the store `db` (path, URL or None for the default).
 
     `token` enables writes (bearer) and, with `private`, guards reads too;
     `allow_private` lets POST /api/articles fetch from private network addresses;
     `allowed_hosts` (Host header values) turns away requests for other names, which
-    stops DNS-rebinding pages from reading a server bound to loopback.
+    stops DNS-rebinding pages from reading a server bound to loopback; `extractor` (anything with
+    `Extractor.run`'s signature, such as `AnnotatedClaims`) replaces the shipped model's.
     Raises StoreError when the database cannot be opened, ValueError when
     `private` is asked without a token.
     """
@@ -163,7 +165,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.store = store
-    app.state.extractors = Extractors()
+    app.state.extractors = Extractors(extractor)
     app.state.cache = {}
 
     @app.exception_handler(StarletteHTTPException)
