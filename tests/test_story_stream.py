@@ -271,6 +271,26 @@ def test_a_sentence_that_ends_a_post_ends_it(
     assert story.roles[0].claims[-1].outlet == "The Namibian"  # the outlet from the URL's domain
 
 
+def test_a_sacking_not_the_former_it_implies_ends_the_post(reports: dict[str, dict], tmp_path: Path) -> None:
+    """One report says a coach was sacked and (so) is a former coach, stored in either order:
+    the sacking is what ended the post, so the story keeps his job status there (dismissed)."""
+    under, sacked = reports["t0195"], reports["t0254"]  # under pressure (Sept 2024); sacked (Oct 2024)
+    said = "Ten Hag was sent packing on Monday"
+    pressure = claim(under, "job_status", "Erik ten Hag", "Manchester United", "at_risk",
+                     "Now Ineos seem like", modality="possible")  # fmt: skip
+    for first, second in (("coach_of", "job_status"), ("job_status", "coach_of")):
+        values = {"coach_of": "former", "job_status": "dismissed"}
+        ends = [
+            claim(sacked, t, "Erik ten Hag", "Manchester United", values[t], said) for t in (first, second)
+        ]
+        folder = tmp_path / first
+        folder.mkdir()
+        with Store.open(store_of(folder, (under, [pressure]), (sacked, ends))) as store:
+            story = story_of(store, "Erik ten Hag")
+        assert story is not None and [j.status for j in story.jobs] == ["dismissed"], first
+        assert _line(story, "Manchester United").value == "former"
+
+
 # -- contradictions need two statements ---------------------------------------------------------
 
 

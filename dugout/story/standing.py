@@ -83,7 +83,8 @@ class Option:
         ever reported. A stray "former" does not end a post many outlets report."""
         if not self.ends:
             return None
-        end = max(self.ends, key=lambda c: (day_of(c), c.id or 0))
+        # on one day a sacking or resignation says more than the "former coach" that follows from it
+        end = max(self.ends, key=lambda c: (day_of(c), c.claim.type == "job_status", c.id or 0))
         if any(day_of(c) > day_of(end) or c.doc == end.doc for c in self.support):
             return None
         last = max((day_of(c) for c in self.support), default=date.min)
