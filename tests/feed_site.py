@@ -29,6 +29,16 @@ CORPUS = SHARED / "corpus" / "football_news.jsonl"
 HTML_DIR = SHARED / "corpus" / "html"
 
 
+def annotated_records(ids: set[str]) -> dict[str, dict[str, Any]]:
+    """Reports of ../shared/eval/train with these ids: real reports whose gold claims we hold."""
+    path = CORPUS.parents[1] / "eval" / "train" / "articles.jsonl"
+    records = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    found = {r["id"]: r for r in records if r["id"] in ids}
+    missing = ids - set(found)
+    assert not missing, f"reports not found in {path}: {sorted(missing)}"
+    return found
+
+
 def corpus_records(ids: set[str]) -> dict[str, dict[str, Any]]:
     """The corpus reports with these ids, read from ../shared at run time."""
     found: dict[str, dict[str, Any]] = {}

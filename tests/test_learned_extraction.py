@@ -109,7 +109,7 @@ def test_a_damaged_model_folder_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_annotated_data_problems_name_the_file(tmp_path: Path, sample_dir: Path) -> None:
-    with pytest.raises(TrainingDataError, match="gold.jsonl: missing"):
+    with pytest.raises(TrainingDataError, match="articles.jsonl: missing"):
         read_annotated(tmp_path)
     shutil.copy(sample_dir / "articles.jsonl", tmp_path / "articles.jsonl")
     (tmp_path / "gold.jsonl").write_text('{"doc": "t0001", "type": "coach_of"}\n{"doc": \n', encoding="utf-8")
@@ -151,21 +151,20 @@ def test_the_shipped_model_loads_small_with_its_card() -> None:
 
 
 def test_the_seed_reports_give_their_central_claims(shared_dir: Path) -> None:
-    """The reference reports through the shipped model: the claims a reader of either report
-    cannot miss (who coaches Real Madrid, and that his job is said to be safe)."""
-    records = [
-        json.loads(x) for x in (shared_dir / "eval" / "seeds" / "articles.jsonl").open(encoding="utf-8")
-    ]
-    from dugout.records import Article
+    """The reference reports through the shipped model: both are about Carlo Ancelotti's Real
+    Madrid, which each states plainly ("Ancelotti ... at Real Madrid"), and every claim quotes
+    its report verbatim, in the spec's vocabularies."""
+    from dugout.records import MODALITIES, VALUES, Article
 
-    articles = [
-        Article(**{k: r.get(k) for k in ("id", "url", "outlet", "published", "title", "text")})
-        for r in records
-    ]
+    path = shared_dir / "eval" / "seeds" / "articles.jsonl"
+    records = [json.loads(x) for x in path.open(encoding="utf-8")]
+    fields = ("id", "url", "outlet", "published", "title", "text")
+    articles = [Article(**{k: r.get(k) for k in fields}) for r in records]
     claims = [c for _a, cs in Extractor().run(articles) for c in cs]
-    keys = {(c.type, c.subject, c.object, c.value) for c in claims}
     for article in articles:
         mine = [c for c in claims if c.doc == article.id]
         assert ("coach_of", "Carlo Ancelotti", "Real Madrid") in {(c.type, c.subject, c.object) for c in mine}
-        assert all(squash(c.evidence) in squash(article.text) for c in mine)
-    assert ("job_status", "Carlo Ancelotti", "Real Madrid", "secure") in keys
+        for c in mine:
+            assert squash(c.evidence) in squash(article.text)
+            assert c.modality in MODALITIES and (not VALUES[c.type] or c.value in VALUES[c.type])
+            assert c.polarity in ("affirmed", "negated") and 0 <= c.confidence <= 1

@@ -60,7 +60,7 @@ def test_rough_sentences_cover_the_text_verbatim() -> None:
 
 def word_screen(text: str) -> bool:
     """A screen for the tests of the parse's screening machinery: sentences holding a job word."""
-    return any(w in text for w in ("sacked", "met ", "Chelsea", "calm"))
+    return any(w in text for w in ("sacked", "met ", "Chelsea"))
 
 
 def test_screened_ranges_keep_kept_sentences_and_their_context() -> None:

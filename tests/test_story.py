@@ -40,9 +40,11 @@ def seeds_path(shared_dir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def seed_db(seeds_path: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The two seed reports ingested through the real extractor, once per module."""
+    """The two seed reports with their hand-made gold claims (`dugout ingest --claims`), once per
+    module: the story layer is tested on what the seeds say, not on how much the model reads."""
     db = str(tmp_path_factory.mktemp("story") / "seeds.db")
-    result = runner.invoke(app, ["ingest", str(seeds_path), "--db", db])
+    gold = seeds_path.parent / "gold.jsonl"
+    result = runner.invoke(app, ["ingest", str(seeds_path), "--claims", str(gold), "--db", db])
     assert result.exit_code == 0, result.output
     return db
 

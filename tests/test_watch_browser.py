@@ -1,9 +1,10 @@
 """Alerts in real headless Chromium: the Atom feed opened in the browser, the home and story pages.
 
-The store is filled by the watcher itself (a real local site serving corpus reports about one
-coach, the real extractor), then served by uvicorn on 127.0.0.1. The browser must show the feed
-as a document (not a download, not a blocked page) with the alert in it, and the pages must show
-the alert with its evidence, with no Content-Security-Policy violation in the console.
+The store is filled by the watcher itself (a real local site serving two annotated reports of
+../shared/eval/train about one coach, with their gold claims in place of the model's), then
+served by uvicorn on 127.0.0.1. The browser must show the feed as a document (not a download,
+not a blocked page) with the alert in it, and the pages must show the alert with its evidence,
+with no Content-Security-Policy violation in the console.
 """
 
 from __future__ import annotations
@@ -20,30 +21,31 @@ from dugout.watch.ledger import Ledger
 from dugout.web import create_app
 
 try:
-    from tests.feed_site import FeedSite, Item, corpus_records, page_from_record
+    from tests.feed_site import FeedSite, Item, annotated_records, page_from_record
     from tests.test_web_browser import ARTIFACTS, browser, page  # noqa: F401
     from tests.test_web_support import LiveServer
-    from tests.watch_fixtures import extract, watcher  # noqa: F401
+    from tests.watch_fixtures import annotated_extract, watcher  # noqa: F401
 except ImportError:  # tests/ is not a package
-    from feed_site import FeedSite, Item, corpus_records, page_from_record
+    from feed_site import FeedSite, Item, annotated_records, page_from_record
     from test_web_browser import ARTIFACTS, browser, page  # noqa: F401
     from test_web_support import LiveServer
-    from watch_fixtures import extract, watcher  # noqa: F401
+    from watch_fixtures import annotated_extract, watcher  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
-REPORTS = ["ziv-gdelt-8936476563da", "ziv-gdelt-f40148ab4648"]
+REPORTS = ["t0195", "t0254"]
+"""A coach under pressure, then sacked."""
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory, extract: Any) -> Iterator[dict[str, Any]]:
+def served(tmp_path_factory: pytest.TempPathFactory, annotated_extract: Any) -> Iterator[dict[str, Any]]:
     """A store with one alert, made by the watcher, and the server over it."""
     db = str(tmp_path_factory.mktemp("watch-browser") / "site.db")
-    records = corpus_records(set(REPORTS))
+    records = annotated_records(set(REPORTS))
     with FeedSite() as site, Store.open(db) as store:
         site.add_feed("/rss", "rss", "Football")
         Ledger(store.engine).add_feed(site.url("/rss"))
-        w = watcher(store, extract)
+        w = watcher(store, annotated_extract)
         for n, rid in enumerate(REPORTS):
             r = records[rid]
             site.publish("/rss", Item(r["title"], f"/news/{rid}", r["published"]), page_from_record(r))

@@ -18,12 +18,15 @@ from typing import Any
 import pytest
 
 try:
-    from tests.feed_site import CORPUS, FeedSite, Item, corpus_records, page_from_record
+    from tests.feed_site import CORPUS, SHARED, FeedSite, Item, annotated_records, page_from_record
     from tests.processes import REPO, dugout_processes
 except ImportError:  # tests/ is not a package
-    from feed_site import CORPUS, FeedSite, Item, corpus_records, page_from_record
+    from feed_site import CORPUS, SHARED, FeedSite, Item, annotated_records, page_from_record
     from processes import REPO, dugout_processes
-BASE, CHANGE = "ziv-gdelt-8936476563da", "ziv-gdelt-f40148ab4648"
+BASE, CHANGE = "t0195", "t0254"
+"""Two annotated reports of ../shared/eval/train: a coach under pressure, then sacked. Their gold
+claims stand in for the model's (`--claims`): this test is about the verbs, not the model."""
+GOLD = ["--claims", str(SHARED / "eval" / "train" / "gold.jsonl")]
 FAST = ["--allow-private", "--host-interval", "0", "--timeout", "5"]
 
 
@@ -54,13 +57,13 @@ def publish(site: FeedSite, record: dict[str, Any], feed: str = "/rss") -> None:
 
 def test_watch_once_feeds_follow_and_alerts_from_the_command_line(site: FeedSite, tmp_path: Path) -> None:
     db = str(tmp_path / "cli.db")
-    records = corpus_records({BASE, CHANGE})
+    records = annotated_records({BASE, CHANGE})
     site.add_feed("/rss", "rss", "Football")
     publish(site, records[BASE])
 
     added = dugout("feeds", "add", site.url("/rss"), "--db", db)
     assert added.returncode == 0 and f"watching {site.url('/rss')}" in added.stderr
-    first = dugout("watch", "--once", *FAST, "--db", db)
+    first = dugout("watch", "--once", *FAST, *GOLD, "--db", db)
     assert first.returncode == 0, first.stderr
     assert "1 feeds polled (0 failed), 1 new entries: 1 stored" in first.stderr
     coach = json.loads(dugout("claims", "--type", "job_status", "--json", "--db", db).stdout.splitlines()[0])[
@@ -69,7 +72,7 @@ def test_watch_once_feeds_follow_and_alerts_from_the_command_line(site: FeedSite
     assert dugout("follow", coach, "--db", db).returncode == 0
 
     publish(site, records[CHANGE])
-    second = dugout("watch", "--once", *FAST, "--db", db)
+    second = dugout("watch", "--once", *FAST, *GOLD, "--db", db)
     assert second.returncode == 0, second.stderr
     assert f"alert for {coach}: {coach}'s job at" in second.stderr
     assert "→" in second.stdout and "“" in second.stdout, "the alert is printed as a panel with its evidence"

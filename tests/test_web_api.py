@@ -29,10 +29,10 @@ from dugout.web import create_app
 
 try:
     from tests.store_fixtures import pg_database, pg_url  # noqa: F401
-    from tests.test_web_support import AUTH, BACKENDS, TOKEN, Api, module_db, seed_records
+    from tests.test_web_support import AUTH, BACKENDS, TOKEN, Api, module_db, seed_claims, seed_records
 except ImportError:  # tests/ is not a package: pytest put the folder itself on sys.path
     from store_fixtures import pg_database, pg_url  # noqa: F401
-    from test_web_support import AUTH, BACKENDS, TOKEN, Api, module_db, seed_records
+    from test_web_support import AUTH, BACKENDS, TOKEN, Api, module_db, seed_claims, seed_records
 
 ESPN = "000_f747a6ab05d9f706"
 FE = "004_87e0b83675fd727f"
@@ -48,7 +48,7 @@ def web_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 @pytest.fixture(scope="module")
 def seeded(web_db: str, shared_dir: Path) -> Iterator[tuple[Api, list[dict[str, Any]]]]:
     """An app over a fresh database with both seeds ingested through the API; the POST answers."""
-    api = Api(create_app(web_db, TOKEN, False))
+    api = Api(create_app(web_db, TOKEN, False, extractor=seed_claims(shared_dir)))
     answers = []
     for record in seed_records(shared_dir):
         r = api.post("/api/articles", json=record, headers=AUTH)
@@ -141,13 +141,19 @@ def _page(title: str, paragraphs: tuple[str, ...]) -> str:
 
 
 def test_html_body_and_a_url_to_fetch(api: Api) -> None:
+    """Pages in, through the shipped model (this module's other tests use the seeds' gold claims)."""
     page = _page("Chelsea appoint Pochettino", CHELSEA)
-    r = api.post("/api/articles", json={"html": page, "url": "https://example.com/chelsea"}, headers=AUTH)
-    assert r.status_code == 201, r.text
-    assert r.json()["published"] == "2023-05-29"
-    assert r.json()["title"] == "Chelsea appoint Pochettino" and r.json()["claims"]
-    again = api.post("/api/articles", json={"html": page, "url": "https://example.com/chelsea"}, headers=AUTH)
-    assert again.status_code == 200 and again.json()["duplicate"] is True
+    model = Api(create_app(api.app.state.settings.db, TOKEN, False))
+    try:
+        body = {"html": page, "url": "https://example.com/chelsea"}
+        r = model.post("/api/articles", json=body, headers=AUTH)
+        assert r.status_code == 201, r.text
+        assert r.json()["published"] == "2023-05-29"
+        assert r.json()["title"] == "Chelsea appoint Pochettino" and r.json()["claims"]
+        again = model.post("/api/articles", json=body, headers=AUTH)
+        assert again.status_code == 200 and again.json()["duplicate"] is True
+    finally:
+        model.close()
     served = _serve_once(_page("Brighton sack De Zerbi", BRIGHTON))
     refused = api.post("/api/articles", json={"url": served}, headers=AUTH)
     assert refused.status_code == 422, "loopback addresses are refused unless --allow-private"

@@ -22,10 +22,10 @@ import pytest
 from dugout.web import create_app
 
 try:
-    from tests.test_web_support import AUTH, TOKEN, LiveServer, seed_records
+    from tests.test_web_support import AUTH, TOKEN, LiveServer, seed_claims, seed_records
     from tests.test_web_xss import RECORD, XSS_ID
 except ImportError:  # tests/ is not a package
-    from test_web_support import AUTH, TOKEN, LiveServer, seed_records
+    from test_web_support import AUTH, TOKEN, LiveServer, seed_claims, seed_records
     from test_web_xss import RECORD, XSS_ID
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,9 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Iterator[str]:
     """The server's base URL, with the seeds ingested through its API."""
-    app = create_app(str(tmp_path_factory.mktemp("browser") / "site.db"), TOKEN, False)
+    app = create_app(
+        str(tmp_path_factory.mktemp("browser") / "site.db"), TOKEN, False, extractor=seed_claims(shared_dir)
+    )
     with LiveServer(app) as server, httpx.Client(base_url=server.url, timeout=60) as client:
         for record in seed_records(shared_dir):
             r = client.post("/api/articles", json=record, headers=AUTH)

@@ -54,6 +54,14 @@ class Api:
         self.app.state.store.close()
 
 
+def seed_claims(shared_dir: Path) -> Any:
+    """The seeds' hand-made gold claims, standing in for the model: the pages and the API are
+    tested on what the seeds say, not on how much of it today's model reads."""
+    from dugout.extract.annotated import AnnotatedClaims
+
+    return AnnotatedClaims.from_files([shared_dir / "eval" / "seeds" / "gold.jsonl"])
+
+
 def seed_records(shared_dir: Path) -> list[dict[str, Any]]:
     path = shared_dir / "eval" / "seeds" / "articles.jsonl"
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]

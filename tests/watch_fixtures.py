@@ -35,6 +35,16 @@ def extract() -> Any:
     return extract_with(Extractor())
 
 
+@pytest.fixture(scope="module")
+def annotated_extract(shared_dir: Any) -> Any:
+    """The gold claims of a report of ../shared/eval (train, seeds) in place of the model's: the
+    alert logic is tested on what the reports say, not on how much of it the model reads today."""
+    from dugout.extract.annotated import AnnotatedClaims
+
+    gold = [shared_dir / "eval" / name / "gold.jsonl" for name in ("train", "seeds")]
+    return extract_with(AnnotatedClaims.from_files(gold))
+
+
 @pytest.fixture
 def site() -> Iterator[FeedSite]:
     with FeedSite() as s:
