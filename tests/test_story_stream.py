@@ -289,6 +289,8 @@ def test_a_sacking_not_the_former_it_implies_ends_the_post(reports: dict[str, di
             story = story_of(store, "Erik ten Hag")
         assert story is not None and [j.status for j in story.jobs] == ["dismissed"], first
         assert _line(story, "Manchester United").value == "former"
+        told = " ".join(x.text for x in brief(story))
+        assert "Metro reported that ten Hag has been sacked" in told, told  # not "has dismissed"
 
 
 # -- contradictions need two statements ---------------------------------------------------------

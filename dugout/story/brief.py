@@ -285,9 +285,12 @@ def _status_clause(c: StoryClaim, short: str) -> str:
         return f"{whose} job is {'not ' if neg else ''}at risk"
     if v == "extended":
         return f"{'he' if own else short} has extended his contract"
+    who = "he" if own else short
     if v == "appointed":
-        return f"{'he' if own else short} has been appointed"
-    return f"{'he' if own else short} has {v}"
+        return f"{who} has {'not ' if neg else ''}been appointed"
+    if v == "dismissed":
+        return f"{who} has {'not ' if neg else ''}been sacked"
+    return f"{who} has {'not ' if neg else ''}{v}"
 
 
 def _candidates(story: Story, job: str) -> list[Sentence]:
