@@ -57,7 +57,7 @@ def nested_fold(train: list[ReportRows], test: list[ReportRows], inner: int, see
 def outer_cv(
     reports: list[ReportRows], folds: int, inner: int, seed: int, fraction: float, progress, **params
 ):
-    """Claims of every report from nested cross-validation; per-fold F1."""
+    """Score of every report's claims from nested cross-validation, per-fold F1, the claims."""
     claims, fold_f1 = [], []
     task = progress.add_task(f"cross-validating, {fraction:.0%} of training reports", total=folds)
     rng = random.Random(seed)
@@ -70,7 +70,7 @@ def outer_cv(
         claims.extend(found)
         fold_f1.append(score_claims(test, found).total()[2])
         progress.advance(task)
-    return score_claims(reports, claims), fold_f1
+    return score_claims(reports, claims), fold_f1, claims
 
 
 def table(title: str, s: Score, fold_f1: list[float] | None = None) -> dict:
@@ -116,6 +116,12 @@ def main() -> None:
     parser.add_argument("--curve", default="0.25,0.5,1", help="training fractions for the learning curve")
     parser.add_argument("--no-holdout", action="store_true", help="skip train-alone -> dev and seeds")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--claims",
+        type=Path,
+        help="also write every report's cross-validated claims here (JSONL; `dugout ingest --claims` "
+        "stores them, e.g. for bench/story_check.py on reports no model saw)",
+    )
     args = parser.parse_args()
     from dugout.extract.train import _training_extractor
 
@@ -140,12 +146,15 @@ def main() -> None:
     out["cross_validation"] = table(
         f"{args.folds}-fold cross-validation by report over {', '.join(f.name for f in folders)} "
         f"({len(reports)} reports; thresholds by an inner {args.inner}-fold CV)",
-        *full,
+        *full[:2],
     )
+    if args.claims:
+        with args.claims.open("w", encoding="utf-8") as f:
+            f.writelines(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in full[2])
     print("\nlearning curve (same outer folds, training reports subsampled):")
     out["learning_curve"] = {}
     for fraction in sorted(fractions):
-        score, fold_f1 = results[fraction]
+        score, fold_f1, _claims = results[fraction]
         out["learning_curve"][str(fraction)] = score.total()[2]
         print(
             f"  {fraction:>5.0%} of training reports: F1 {score.total()[2]:.3f} "

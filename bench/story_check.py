@@ -1,6 +1,7 @@
 """Does the story hold on a real stream? The figures of issue 12, from stores you build yourself.
 
     python bench/story_check.py --db /tmp/tds.db [--corpus-db /tmp/corpus.db] [--show]
+    python bench/story_check.py --db /tmp/oof.db --claims cv-claims.jsonl   # see --claims
 
 `--db` is a store of the reports whose gold claims we hold: train, dev and seeds
 (../shared/eval/{train,dev,seeds}/articles.jsonl) ingested together. When the file does
@@ -57,11 +58,13 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 SETS = ("train", "dev", "seeds")
 
 
-def build(db: Path, inputs: list[Path]) -> None:
-    """Ingest `inputs` into a new store with this checkout's `dugout ingest`."""
+def build(db: Path, inputs: list[Path], claims: Path | None = None) -> None:
+    """Ingest `inputs` into a new store with this checkout's `dugout ingest` (`--claims`: the
+    claims of that file instead of the model's)."""
     print(f"building {db} from {', '.join(map(str, inputs))} ...", flush=True)
     dugout = Path(sys.executable).with_name("dugout")
-    subprocess.run([str(dugout), "ingest", *map(str, inputs), "--db", str(db)], check=True)
+    given = ["--claims", str(claims)] if claims else []
+    subprocess.run([str(dugout), "ingest", *map(str, inputs), *given, "--db", str(db)], check=True)
 
 
 def corpus_sample(n: int, out: Path) -> Path:
@@ -250,8 +253,17 @@ def main() -> None:
     parser.add_argument("--corpus-db", type=Path, help="store of corpus reports (built if missing)")
     parser.add_argument("--corpus-n", type=int, default=1000, help="corpus reports for a new corpus store")
     parser.add_argument("--show", action="store_true", help="list every miss")
+    parser.add_argument(
+        "--claims",
+        type=Path,
+        help="build the train and dev part of a new --db from these claims (bench/crossval.py --claims: "
+        "each report's claims from a model that never saw it); the seeds go through the shipped model",
+    )
     args = parser.parse_args()
-    if not args.db.exists():
+    if not args.db.exists() and args.claims:
+        build(args.db, [SHARED / "eval" / s / "articles.jsonl" for s in ("train", "dev")], args.claims)
+        build(args.db, [SHARED / "eval" / "seeds" / "articles.jsonl"])
+    elif not args.db.exists():
         build(args.db, [SHARED / "eval" / s / "articles.jsonl" for s in SETS])
     if args.corpus_db and not args.corpus_db.exists():
         sample = corpus_sample(args.corpus_n, args.corpus_db.with_suffix(".jsonl"))

@@ -1,6 +1,6 @@
 """Throughput of dugout extraction against plain spaCy, on the same reports, in one run.
 
-    python bench/throughput.py [-n 300] [--source ../shared/corpus] [--workers 2] [--f1]
+    python bench/throughput.py [-n 300] [--source ../shared/corpus] [--workers 2] [--modes ...]
 
 Takes the first N reports of the corpus (a .jsonl file, or every .jsonl/.txt/.html file of a
 folder), streamed into a temporary JSONL file, then runs each measurement in a fresh process
@@ -15,7 +15,7 @@ folder), streamed into a temporary JSONL file, then runs each measurement in a f
   extract --workers N   the same in N processes (the speed-up over one process)
 
 and prints reports/s, words/s and peak resident memory (MB) for each, and dugout's ratio
-over the plain pipeline. --f1 adds dev and seeds F1 with the claim screen on and off.
+over the plain pipeline (quality is bench/crossval.py's).
 Figures are wall-clock and depend on the machine; run it on an idle one.
 """
 
@@ -124,30 +124,6 @@ def measure(mode: str, sample: Path, workers: int) -> dict:
     return {"mode": mode, "workers": workers, "seconds": seconds, "peak_mb": peak_mb()}
 
 
-def f1_figures() -> list[dict]:
-    """Dev and seeds F1 with the screen on and off, in one process so the rules are the same."""
-    from dugout.evaluate import score, squash
-    from dugout.extract.pipeline import Extractor
-    from dugout.ingest.readers import ReadOptions, read_inputs
-    from dugout.records import Article
-
-    rows = []
-    for name in ("seeds", "dev"):
-        base = SHARED / "eval" / name
-        gold = [json.loads(x) for x in (base / "gold.jsonl").open(encoding="utf-8") if x.strip()]
-        records = [
-            a
-            for a in read_inputs([str(base / "articles.jsonl")], ReadOptions(allow_urls=False))
-            if isinstance(a, Article)
-        ]
-        texts = {a.id: squash((a.title or "") + " " + a.text) for a in records}
-        for screen in (False, True):
-            predicted = [c.to_dict() for _a, cs in Extractor(screen=screen).run(records) for c in cs]
-            p, r, f = score(gold, predicted, texts).total()
-            rows.append({"set": name, "screen": screen, "P": p, "R": r, "F1": f, "claims": len(predicted)})
-    return rows
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -155,7 +131,6 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=300, help="reports to read (default 300)")
     parser.add_argument("--source", type=Path, default=SHARED / "corpus" / "football_news.jsonl")
     parser.add_argument("--workers", type=int, default=2, help="also time --workers N (0: skip)")
-    parser.add_argument("--f1", action="store_true", help="also score dev and seeds, screen on and off")
     parser.add_argument(
         "--modes",
         default="plain64,plain,extract,ingest",
@@ -204,12 +179,6 @@ def main() -> None:
     one, many = results.get(("extract", 1)), results.get(("extract", args.workers))
     if one and many and args.workers > 1:
         print(f"--workers {args.workers} speed-up over one process: {one['seconds'] / many['seconds']:.2f}x")
-    if args.f1:
-        for row in f1_figures():
-            print(
-                f"{row['set']:<6} screen {'on ' if row['screen'] else 'off'}  P {row['P']:.3f}"
-                f"  R {row['R']:.3f}  F1 {row['F1']:.4f}  ({row['claims']} claims)"
-            )
 
 
 if __name__ == "__main__":
