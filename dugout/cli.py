@@ -267,7 +267,7 @@ def ingest(
     from dugout.store import Store, StoreError
 
     _use_model(model)
-    annotated = annotated_claims(claims) if claims else None
+    annotated = _claims_instead(claims)
     options = ReadOptions(outlet=outlet, published=check_published(published), allow_private=allow_private)
     problems = Problems()
     try:
@@ -275,7 +275,7 @@ def ingest(
     except StoreError as e:
         _fail(str(e))
     if workers == 1 and cluster is None and annotated is None:
-        _extractor()
+        _extractor()  # a missing model is one clear line before anything is read
     stats = {"read": 0, "stored": 0, "duplicates": 0, "claims": 0}
 
     def fresh(articles: Iterable[Article]) -> Iterator[Article]:
@@ -323,6 +323,11 @@ def ingest(
     )
     if problems.count:
         raise typer.Exit(1)
+
+
+def _claims_instead(paths: list[Path] | None):
+    """The hand-checked claims of --claims files, or None: the model's are wanted."""
+    return annotated_claims(paths) if paths else None
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
