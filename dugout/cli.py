@@ -267,7 +267,7 @@ def ingest(
     from dugout.store import Store, StoreError
 
     _use_model(model)
-    annotated = _claims_instead(claims)
+    annotated = annotated_claims(claims)
     options = ReadOptions(outlet=outlet, published=check_published(published), allow_private=allow_private)
     problems = Problems()
     try:
@@ -323,11 +323,6 @@ def ingest(
     )
     if problems.count:
         raise typer.Exit(1)
-
-
-def _claims_instead(paths: list[Path] | None):
-    """The hand-checked claims of --claims files, or None: the model's are wanted."""
-    return annotated_claims(paths) if paths else None
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

@@ -20,9 +20,13 @@ ClaimsOpt = Annotated[
 ]
 
 
-def annotated_claims(paths: list[Path]) -> Any:
-    """The `AnnotatedClaims` of --claims files, or one clear line naming the bad file and line."""
+def annotated_claims(paths: list[Path] | None) -> Any:
+    """The `AnnotatedClaims` of --claims files (None without any: the model's claims are wanted),
+    or one clear line naming the bad file and line."""
     from dugout.extract.annotated import AnnotatedClaims, AnnotationError
+
+    if not paths:
+        return None
 
     try:
         return AnnotatedClaims.from_files(paths)

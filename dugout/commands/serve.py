@@ -108,7 +108,7 @@ def register(app: typer.Typer) -> None:
         try:
             # bound to loopback, only local names may be asked for (no DNS rebinding)
             hosts = ["127.0.0.1", "localhost", "::1", "[::1]"] if _loopback(host) else None
-            extractor = annotated_claims(claims) if claims else None
+            extractor = annotated_claims(claims)
             web = create_app(
                 db, token, private, allow_private=allow_private, allowed_hosts=hosts, extractor=extractor
             )

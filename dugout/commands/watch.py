@@ -278,7 +278,7 @@ def _extract(claims: list[Path] | None = None) -> Any:
     from dugout.cli import _extractor
     from dugout.watch.watcher import extract_with
 
-    return extract_with(annotated_claims(claims) if claims else _extractor())
+    return extract_with(annotated_claims(claims) or _extractor())
 
 
 feeds_app = typer.Typer(help="The feeds `dugout watch` polls.", no_args_is_help=True, rich_markup_mode=None)

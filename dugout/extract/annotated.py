@@ -28,32 +28,35 @@ class AnnotationError(ValueError):
     """An annotation file that cannot be read: the message names the file, the line and why."""
 
 
+def annotated_lines(path: Path) -> Iterator[tuple[int, dict]]:
+    """(line number, claim) for each claim of an annotation file, the format `dugout train`
+    reads too: a JSON object per line with its `doc` and one of the nine types."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError) as e:
+        raise AnnotationError(f"{path}: cannot read it ({e})") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            claim = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise AnnotationError(f"{path}:{number}: not valid JSON ({e.msg})") from None
+        if not isinstance(claim, dict) or claim.get("type") not in CLAIM_TYPES or "doc" not in claim:
+            raise AnnotationError(f"{path}:{number}: not a claim (needs doc and one of the nine types)")
+        yield number, claim
+
+
 def read_annotations(paths: Iterable[Path]) -> dict[str, list[dict]]:
-    """Claims by report id from JSONL files of annotated claims."""
+    """Claims by report id from JSONL files of annotated claims, each complete enough to store."""
     out: dict[str, list[dict]] = {}
     for path in paths:
-        try:
-            lines = path.read_text(encoding="utf-8").split("\n")
-        except (OSError, UnicodeDecodeError) as e:
-            raise AnnotationError(f"{path}: cannot read it ({e})") from None
-        for number, line in enumerate(lines, 1):
-            if line.strip():
-                claim = _claim_dict(line, f"{path}:{number}")
-                out.setdefault(str(claim["doc"]), []).append(claim)
+        for number, claim in annotated_lines(path):
+            for name in ("subject", "evidence", "polarity", "modality"):
+                if not isinstance(claim.get(name), str):
+                    raise AnnotationError(f"{path}:{number}: {name!r} must be a string")
+            out.setdefault(str(claim["doc"]), []).append(claim)
     return out
-
-
-def _claim_dict(line: str, where: str) -> dict:
-    try:
-        claim = json.loads(line)
-    except json.JSONDecodeError as e:
-        raise AnnotationError(f"{where}: not valid JSON ({e.msg})") from None
-    if not isinstance(claim, dict) or claim.get("type") not in CLAIM_TYPES or "doc" not in claim:
-        raise AnnotationError(f"{where}: not a claim (needs doc and one of the nine types)")
-    for name in ("subject", "evidence", "polarity", "modality"):
-        if not isinstance(claim.get(name), str):
-            raise AnnotationError(f"{where}: {name!r} must be a string")
-    return claim
 
 
 class AnnotatedClaims:

@@ -17,7 +17,6 @@ predicts), lay the gold claims onto its candidates (`labels`), then
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sklearn.model_selection import GroupKFold
 
 from dugout.evaluate import Score, score
+from dugout.extract.annotated import AnnotationError, annotated_lines
 from dugout.extract.decode import decode
 from dugout.extract.instances import ReportInstances
 from dugout.extract.labels import label_candidates
@@ -82,22 +82,15 @@ def read_annotated(directory: Path) -> list[Annotated]:
             raise TrainingDataError(str(item))
         articles.append(item)
     gold: dict[str, list[dict]] = {a.id: [] for a in articles}
-    for number, line in enumerate(gold_path.read_text(encoding="utf-8").split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            claim = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise TrainingDataError(f"{gold_path}:{number}: not valid JSON ({e.msg})") from None
-        if not isinstance(claim, dict) or claim.get("type") not in CLAIM_TYPES or "doc" not in claim:
-            raise TrainingDataError(
-                f"{gold_path}:{number}: not a claim (needs doc and one of the nine types)"
-            )
-        if str(claim["doc"]) not in gold:
-            raise TrainingDataError(
-                f"{gold_path}:{number}: report {claim['doc']!r} is not in {articles_path}"
-            )
-        gold[str(claim["doc"])].append(claim)
+    try:
+        for number, claim in annotated_lines(gold_path):
+            if str(claim["doc"]) not in gold:
+                raise TrainingDataError(
+                    f"{gold_path}:{number}: report {claim['doc']!r} is not in {articles_path}"
+                )
+            gold[str(claim["doc"])].append(claim)
+    except AnnotationError as e:
+        raise TrainingDataError(str(e)) from None
     return [Annotated(a, gold[a.id]) for a in articles]
 
 

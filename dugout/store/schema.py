@@ -58,7 +58,7 @@ articles = Table(
     Column("cluster", String(255)),
     Index("ix_articles_published", "published"),
     Index("ix_articles_outlet", "outlet"),
-    # Version 5: a watched feed's entry is skipped when its URL is stored already.
+    # Version 6: a watched feed's entry is skipped when its URL is stored already.
     Index("ix_articles_url", "url"),
 )
 
@@ -203,7 +203,7 @@ outcomes = Table(
     Index("ix_outcomes_since", "since"),
 )
 
-# Version 5 (dugout watch): the feeds a watcher polls, with what the last poll left behind (the
+# Version 6 (dugout watch): the feeds a watcher polls, with what the last poll left behind (the
 # validators for a conditional GET, when to try again after an error, the last error).
 feeds = Table(
     "feeds",
@@ -221,7 +221,7 @@ feeds = Table(
     Column("last_error", Text),
 )
 
-# Version 5: every entry a feed has shown, recorded before its page is fetched, so a watcher
+# Version 6: every entry a feed has shown, recorded before its page is fetched, so a watcher
 # killed at any moment finds the entries it has not finished still `pending` when it restarts.
 feed_items = Table(
     "feed_items",
@@ -248,7 +248,7 @@ feed_items = Table(
     Index("ix_feed_items_status", "status"),
 )
 
-# Version 5: the names a user follows, with the state of each one's story when it was last
+# Version 6: the names a user follows, with the state of each one's story when it was last
 # checked (`state`, JSON) and the newest claim id that check covered (`checked_claim`).
 follows = Table(
     "follows",
@@ -263,7 +263,7 @@ follows = Table(
     Column("checked_claim", Integer, nullable=False, default=0),
 )
 
-# Version 5: a followed story moving: what changed (before -> after), the claim that moved it,
+# Version 6: a followed story moving: what changed (before -> after), the claim that moved it,
 # its evidence sentence and its report. `dedupe` keeps one alert per change and claim.
 alerts = Table(
     "alerts",
@@ -294,7 +294,7 @@ alerts = Table(
     Index("ix_alerts_story_folded", "story_folded"),
 )
 
-# Version 5: alerts owed to a webhook, written with the alert, so a restart still sends them.
+# Version 6: alerts owed to a webhook, written with the alert, so a restart still sends them.
 deliveries = Table(
     "deliveries",
     metadata,

@@ -9,6 +9,8 @@ roles people hold (president, sporting director ...).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dugout.kb.names import fold, names_match
 
 from .lines import Line, group_by, object_is, order_key, subject_is
@@ -171,46 +173,31 @@ def coaching_posts(
 
 def _history_posts(claims: list[StoryClaim], person: str, shown: set[str]) -> list[Line]:
     """Past posts that only history notes (or "former") mention: "former coach of X"."""
-    notes = [
-        c
-        for c in claims
-        if _subject_is(c, person)
-        and c.claim.type == "coach_of"
-        and c.claim.polarity == "affirmed"
-        and (c.history or c.claim.value == "former")
-        and fold(c.claim.object) not in shown
-    ]
-    out = []
-    for key, group in _group(notes, lambda c: fold(c.claim.object)).items():
-        if key:
-            club = group[0].claim.object
-            out.append(
-                Line("role", f"former coach of {club}", sorted(group, key=order_key), "former", party=club)
-            )
-    return out
+    return _other_posts(claims, person, shown, "former", lambda c: c.history or c.claim.value == "former")
 
 
 def _incoming(claims: list[StoryClaim], person: str, shown: set[str]) -> list[Line]:
     """Clubs he is set to take over, when no report has him there yet."""
-    coming = [
+    return _other_posts(claims, person, shown, "incoming", lambda c: c.claim.value == "incoming")
+
+
+def _other_posts(
+    claims: list[StoryClaim], person: str, shown: set[str], value: str, wanted: Callable[[StoryClaim], bool]
+) -> list[Line]:
+    """One line per club not shown yet whose affirmed coaching claims about him are `wanted`."""
+    found = [
         c
         for c in claims
         if _subject_is(c, person)
         and c.claim.type == "coach_of"
-        and c.claim.value == "incoming"
         and c.claim.polarity == "affirmed"
+        and wanted(c)
         and fold(c.claim.object) not in shown
     ]
     return [
-        Line(
-            "role",
-            f"incoming coach of {group[0].claim.object}",
-            sorted(group, key=order_key),
-            "incoming",
-            party=group[0].claim.object,
-        )
-        for key, group in _group(coming, lambda c: fold(c.claim.object)).items()
-        if key
+        Line("role", f"{value} coach of {club}", sorted(group, key=order_key), value, party=club)
+        for key, group in _group(found, lambda c: fold(c.claim.object)).items()
+        if key and (club := group[0].claim.object)
     ]
 
 
