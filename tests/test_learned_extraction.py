@@ -14,10 +14,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction import DictVectorizer
 
 from dugout.evaluate import squash
-from dugout.extract.model import ClaimModel, ModelError, load_model, read_card, save_model
+from dugout.extract.model import ClaimModel, ModelError, encode, load_model, read_card, save_model
+from dugout.extract.pairs import TYPES_OF_KIND
 from dugout.extract.pipeline import SHIPPED_MODEL, Extractor
 from dugout.extract.train import (
     TrainingDataError,
@@ -86,6 +91,44 @@ def test_save_load_predict_the_same_one_at_a_time_and_in_a_batch(sample, small_m
     assert _claims(sample, loaded) == before
     assert _claims(sample, loaded, one_at_a_time=False) == before
     assert read_card(tmp_path / "m") == {"name": "test"}
+
+
+FEATURE_KEYS = st.sampled_from(
+    [f"w={w}" for w in ("sack", "sign", "bid", "loan", "boss")] + ["neg", "quote", "kind=x"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    fitted=st.lists(st.dictionaries(FEATURE_KEYS, st.floats(-5, 5), max_size=6), min_size=1, max_size=5),
+    rows=st.lists(
+        st.dictionaries(st.one_of(FEATURE_KEYS, st.text(max_size=8)), st.floats(-1e6, 1e6), max_size=8),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_encoding_is_what_the_vectorizer_gives(fitted, rows) -> None:
+    """`encode` is a faster `DictVectorizer.transform` for numeric features: the same matrix,
+    keys the vectorizer never saw ignored; and no rows, an empty matrix (where `transform` raises)."""
+    vectorizer = DictVectorizer().fit(fitted)
+    expected = vectorizer.transform(rows).toarray()
+    assert np.array_equal(encode(vectorizer, rows).toarray(), expected)
+    assert encode(vectorizer, []).shape == (0, len(vectorizer.feature_names_))
+
+
+def test_detectors_score_only_rows_of_their_kinds(sample) -> None:
+    """A detector scores the candidates of the kinds its type can come from, and only those
+    (the rest are 0 and never reach a claim): the same scores as running every detector on every row."""
+    model = fit(sample, seed=1, learner="lightgbm", trees=10, tree_min_count=2)
+    rows = [row for r in sample for row in r.rows]
+    X_trees = model._detector_input(encode(model.vectorizer_, (r.features for r in rows)))
+    for claim_type, detector in model.detectors_.items():
+        if detector is None:
+            continue
+        every_row = detector.predict_proba(X_trees)[:, list(detector.classes_).index(True)]
+        wanted = np.array([claim_type in TYPES_OF_KIND[row.kind] for row in rows])
+        expected = np.where(wanted, every_row, 0.0)
+        assert np.allclose(model._scores(claim_type, X_trees, rows), expected, rtol=0, atol=1e-12)
 
 
 def test_the_same_seed_gives_the_same_model(sample) -> None:

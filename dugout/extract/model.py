@@ -20,11 +20,14 @@ from __future__ import annotations
 import gzip
 import json
 import zipfile
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import skops.io
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -229,13 +232,14 @@ class ClaimModel:
     def predict(self, rows: list[Row]) -> list[Prediction]:
         if not rows:
             return []
-        X = self.vectorizer_.transform(r.features for r in rows)
-        scores = {t: self._scores(t, X, rows) for t in CLAIM_TYPES}
+        X = encode(self.vectorizer_, (r.features for r in rows))
+        X_trees = self._detector_input(X)
+        scores = {t: self._scores(t, X_trees, rows) for t in CLAIM_TYPES}
         values = {t: self._values(t, X) for t in CLAIM_TYPES}
         by_value = {t: self._value_probabilities(t, X) for t in KEYED_VALUES}
         orientation = _labels_of(
             self.orientation_,
-            self.orientation_vectorizer_.transform(orientation_cues(r.features) for r in rows),
+            encode(self.orientation_vectorizer_, (orientation_cues(r.features) for r in rows)),
         )
         out = []
         for k, row in enumerate(rows):
@@ -274,12 +278,17 @@ class ClaimModel:
         """Trees read only the features seen often enough to split on (speed, and less noise)."""
         return X if self.tree_columns_ is None else X[:, self.tree_columns_]
 
-    def _scores(self, claim_type: str, X, rows: list[Row]) -> np.ndarray:
+    def _scores(self, claim_type: str, X_trees, rows: list[Row]) -> np.ndarray:
+        """Each row's score for one type, from the columns the detectors read (`_detector_input`).
+        Only rows whose kind can be this type are scored (a result detector never reads a
+        person-club pair): the trees are most of the time of a prediction."""
         model = self.detectors_.get(claim_type)
-        if model is None:
-            return np.zeros(len(rows))
-        X = self._detector_input(X)
-        return model.predict_proba(X)[:, list(model.classes_).index(True)]
+        out = np.zeros(len(rows))
+        wanted = [k for k, row in enumerate(rows) if claim_type in TYPES_OF_KIND[row.kind]]
+        if model is None or not wanted:
+            return out
+        out[wanted] = model.predict_proba(X_trees[wanted])[:, list(model.classes_).index(True)]
+        return out
 
     def _values(self, claim_type: str, X) -> list[str | None]:
         columns = self.value_columns_.get(claim_type)
@@ -290,12 +299,37 @@ class ClaimModel:
         wanted = [(k, t) for k, p in enumerate(out) for t, s in p.scores.items() if s >= floor]
         if not wanted:
             return
-        M = self.manner_vectorizer_.transform(typed_cues(rows[k].features, t) for k, t in wanted)
+        M = encode(self.manner_vectorizer_, (typed_cues(rows[k].features, t) for k, t in wanted))
         modalities = _labels_of(self.modality_, M)
         polarities = _labels_of(self.polarity_, M)
         for (k, t), modality, polarity in zip(wanted, modalities, polarities, strict=True):
             out[k].modality[t] = modality
             out[k].polarity[t] = polarity
+
+
+def encode(vectorizer: DictVectorizer, rows: Iterable[Features]) -> csr_matrix:
+    """Feature dicts as the fitted vectorizer's matrix, unknown keys ignored: what
+    `DictVectorizer.transform` gives for numeric features, in one pass of dictionary lookups.
+
+    Why not `transform` itself: it checks every value's type and grows Python lists, and at
+    prediction time that was a tenth of the time of a report (measured with cProfile on 150
+    corpus reports: 14 s of 113). Training still uses `fit_transform`."""
+    vocabulary = vectorizer.vocabulary_
+    indices = array("i")
+    data = array("d")
+    indptr = array("q", [0])
+    for features in rows:
+        for key, value in features.items():
+            column = vocabulary.get(key)
+            if column is not None:
+                indices.append(column)
+                data.append(value)
+        indptr.append(len(indices))
+    columns = np.array(indices, dtype=np.int32)
+    return csr_matrix(
+        (np.array(data, dtype=np.float64), columns, np.array(indptr, dtype=np.int64)),
+        shape=(len(indptr) - 1, len(vectorizer.feature_names_)),
+    )
 
 
 def _compact(model):
