@@ -27,8 +27,8 @@ except ImportError:  # tests/ is not a package: pytest put the folder itself on 
     from store_fixtures import db_url, pg_database, pg_url  # noqa: F401
 
 SCRIPT = Path(__file__).with_name("store_batch.py")
-REPORTS = 300
-CLAIMS_PER_REPORT = 40
+REPORTS = 120  # enough that a kill after 25 lines lands mid-batch; each run stays short in CI
+CLAIMS_PER_REPORT = 20
 KILL_AFTER = 25
 
 
