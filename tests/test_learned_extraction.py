@@ -211,3 +211,33 @@ def test_the_seed_reports_give_their_central_claims(shared_dir: Path) -> None:
             assert squash(c.evidence) in squash(article.text)
             assert c.modality in MODALITIES and (not VALUES[c.type] or c.value in VALUES[c.type])
             assert c.polarity in ("affirmed", "negated") and 0 <= c.confidence <= 1
+
+
+class _OneBadReport(Extractor):
+    """The shipped extractor, except that scoring fails for a batch holding `bad` (as a report
+    whose candidates broke the model would): what `run` must survive."""
+
+    bad = ""
+
+    def claims_of(self, batch):
+        if any(inst.resolved.article.id == self.bad for inst in batch):
+            raise ValueError("this report breaks the model")
+        return super().claims_of(batch)
+
+
+def test_a_report_that_breaks_a_batch_is_the_only_one_lost(sample_dir: Path) -> None:
+    """`run` scores reports in batches; when a batch fails it retries report by report, so the
+    report at fault goes to `on_error` and the others keep their claims and their order."""
+    articles = [a.article for a in read_annotated(sample_dir)][:5]
+    expected = [(a.id, [c.to_dict() for c in found]) for a, found in Extractor().run(articles)]
+    extractor = _OneBadReport()
+    extractor.bad = articles[2].id
+    failed: list[str] = []
+    got = [
+        (a.id, [c.to_dict() for c in found])
+        for a, found in extractor.run(articles, lambda a, e: failed.append(a.id))
+    ]
+    assert failed == [articles[2].id]
+    assert got == [pair for pair in expected if pair[0] != articles[2].id]
+    with pytest.raises(ValueError, match="breaks the model"):
+        list(extractor.run(articles))
