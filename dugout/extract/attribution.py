@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.tokens import Token
+
 from dugout.extract.context import SentenceContext
 
 REPORT_VERBS = {
@@ -56,77 +58,102 @@ class Attribution:
 
 
 def sentence_attribution(ctx: SentenceContext, carried: Attribution | None) -> Attribution | None:
-    """The attribution stated in this sentence, or the one carried from the sentence before."""
-    span = ctx.span
-    text = span.text
-    lower = text.lower()
-    outlets = [m for m in ctx.mentions if m.kind == "outlet"]
-    # "(Marca)" at the end of a sentence or tweet.
-    for m in outlets:
+    """The attribution stated in this sentence, or the one carried from the sentence before.
+
+    Read in order of how plainly a source is named: a bracketed outlet tag, then a reporting verb
+    and its subject or object, then phrases that point at reports, sources or a club statement."""
+    return (
+        _bracketed_outlet(ctx)
+        or next((a for tok in ctx.span if (a := _verb_attribution(ctx, tok, carried))), None)
+        or _phrase_attribution(ctx)
+    )
+
+
+def _bracketed_outlet(ctx: SentenceContext) -> Attribution | None:
+    """ "(Marca)" at the end of a sentence or tweet."""
+    for m in ctx.mentions:
+        if m.kind != "outlet":
+            continue
         before = ctx.doc[m.start - 1].text if m.start > 0 else ""
         after = ctx.doc[m.end].text if m.end < len(ctx.doc) else ""
         if before == "(" and after == ")":
             return Attribution(m.name, "outlet")
-    for tok in span:
-        lemma = tok.lemma_.lower()
-        if lemma == "accord" and tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].lower_ == "to":
-            after = ctx.mention_of(ctx.doc[tok.i + 2]) if tok.i + 2 < len(ctx.doc) else None
-            if after and after.kind == "outlet":
-                return Attribution(after.name, "outlet")
-            if after and after.kind == "person":
-                return Attribution(after.name, "person")
-            return Attribution("reports", "reports")
-        if lemma not in REPORT_VERBS:
-            continue
-        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-        objects = [c for c in tok.children if c.dep_ in ("dobj", "dative", "pobj")]
-        for s in subjects:
-            if s.lower_ in SOURCE_WORDS or s.lemma_.lower() in ("source", "insider"):
-                return Attribution("sources", "sources")
-            m = ctx.mention_of(s)
-            if m and m.kind == "outlet":
-                return Attribution(m.name, "outlet")
-            if m and m.kind == "club" and CLUB_STATEMENT.search(text):
-                return Attribution(m.name, "club")
-            if s.lower_ == "they" and carried is not None and lemma in ("say", "report", "claim", "add"):
-                return carried
-            if (
-                m
-                and m.kind == "person"
-                and lemma
-                in ("say", "insist", "reveal", "claim", "admit", "tell", "explain", "confirm", "add")
-            ):
-                if _is_executive(ctx, m):
-                    return Attribution(m.name, "club")
-                return Attribution(m.name, "person")
-        for o in objects:
-            m = ctx.mention_of(o)
-            if m and m.kind == "outlet" and any(c.lower_ in SOURCE_WORDS for c in span):
-                return Attribution("sources", "sources")
-        # "say Marca" (inverted)
-        for c in tok.children:
-            m = ctx.mention_of(c)
-            if m and m.kind == "outlet" and c.dep_ in ("nsubj", "dobj", "npadvmod", "attr"):
-                return Attribution(m.name, "outlet")
-        if (
-            lemma in ("understand", "believe")
-            and tok.tag_ == "VBN"
-            and any(c.dep_ == "nsubjpass" for c in tok.children)
-        ):
-            return Attribution("reports", "reports")
-    if re.search(
-        r"\b(other reports|others that have (?:emerged|appeared)|reports elsewhere|contradicts? others)\b",
-        lower,
-    ):
-        return Attribution(
-            "other reports", "reports"
-        )  # "this report does contradict others that have emerged"
-    if re.search(
-        r"\b(reportedly|as (?:previously |first )?reported|as revealed|it is understood|it is believed|"
-        r"rumou?red|reports (?:in|from|claim|suggest)|"
-        r"local media|according to reports)\b",
-        lower,
-    ):
+    return None
+
+
+def _verb_attribution(ctx: SentenceContext, tok: Token, carried: Attribution | None) -> Attribution | None:
+    """The source a reporting word names: "according to X", "X said", "say Marca", "it is understood"."""
+    lemma = tok.lemma_.lower()
+    if lemma == "accord" and tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].lower_ == "to":
+        return _according_to(ctx, tok)
+    if lemma not in REPORT_VERBS:
+        return None
+    for s in (c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")):
+        found = _subject_attribution(ctx, s, lemma, carried)
+        if found is not None:
+            return found
+    for o in (c for c in tok.children if c.dep_ in ("dobj", "dative", "pobj")):
+        m = ctx.mention_of(o)
+        if m and m.kind == "outlet" and any(c.lower_ in SOURCE_WORDS for c in ctx.span):
+            return Attribution("sources", "sources")
+    for c in tok.children:  # "say Marca" (inverted)
+        m = ctx.mention_of(c)
+        if m and m.kind == "outlet" and c.dep_ in ("nsubj", "dobj", "npadvmod", "attr"):
+            return Attribution(m.name, "outlet")
+    passive = any(c.dep_ == "nsubjpass" for c in tok.children)
+    if lemma in ("understand", "believe") and tok.tag_ == "VBN" and passive:
+        return Attribution("reports", "reports")
+    return None
+
+
+def _according_to(ctx: SentenceContext, tok: Token) -> Attribution:
+    after = ctx.mention_of(ctx.doc[tok.i + 2]) if tok.i + 2 < len(ctx.doc) else None
+    if after and after.kind == "outlet":
+        return Attribution(after.name, "outlet")
+    if after and after.kind == "person":
+        return Attribution(after.name, "person")
+    return Attribution("reports", "reports")
+
+
+SPEECH_VERBS = ("say", "insist", "reveal", "claim", "admit", "tell", "explain", "confirm", "add")
+"""Verbs whose subject, a person, is the one speaking."""
+
+
+def _subject_attribution(
+    ctx: SentenceContext, s: Token, lemma: str, carried: Attribution | None
+) -> Attribution | None:
+    """The source a reporting verb's subject is: sources, an outlet, a club, "they" carried over, a person."""
+    if s.lower_ in SOURCE_WORDS or s.lemma_.lower() in ("source", "insider"):
+        return Attribution("sources", "sources")
+    m = ctx.mention_of(s)
+    if m and m.kind == "outlet":
+        return Attribution(m.name, "outlet")
+    if m and m.kind == "club" and CLUB_STATEMENT.search(ctx.span.text):
+        return Attribution(m.name, "club")
+    if s.lower_ == "they" and carried is not None and lemma in ("say", "report", "claim", "add"):
+        return carried
+    if m and m.kind == "person" and lemma in SPEECH_VERBS:
+        return Attribution(m.name, "club" if _is_executive(ctx, m) else "person")
+    return None
+
+
+_OTHER_REPORTS = re.compile(
+    r"\b(other reports|others that have (?:emerged|appeared)|reports elsewhere|contradicts? others)\b"
+)
+_REPORTS = re.compile(
+    r"\b(reportedly|as (?:previously |first )?reported|as revealed|it is understood|it is believed|"
+    r"rumou?red|reports (?:in|from|claim|suggest)|"
+    r"local media|according to reports)\b"
+)
+
+
+def _phrase_attribution(ctx: SentenceContext) -> Attribution | None:
+    """Sources named by a phrase, not a verb's arguments: "reportedly", "sources told", a club statement."""
+    text = ctx.span.text
+    lower = text.lower()
+    if _OTHER_REPORTS.search(lower):  # "this report does contradict others that have emerged"
+        return Attribution("other reports", "reports")
+    if _REPORTS.search(lower):
         return Attribution("reports", "reports")
     if re.search(r"\bsources?\b", lower) and (
         "told" in lower or "telling" in lower or "say" in lower or "said" in lower or "indicate" in lower
