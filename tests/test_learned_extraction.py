@@ -131,6 +131,27 @@ def test_detectors_score_only_rows_of_their_kinds(sample) -> None:
         assert np.allclose(model._scores(claim_type, X_trees, rows), expected, rtol=0, atol=1e-12)
 
 
+def test_trees_read_every_positive_and_a_share_of_negatives() -> None:
+    """With `negatives` below 1 a detector is fitted on every positive and about that share of
+    the negatives, each kept negative weighing 1/share, the same rows for the same seed."""
+    model = ClaimModel(seed=2, trees=5, tree_min_count=2, negatives=0.25)
+    fitted: list[tuple[np.ndarray, np.ndarray]] = []
+
+    class Recording:
+        def fit(self, X, y, sample_weight=None):
+            fitted.append((y, sample_weight))
+            return self
+
+    model._detector = Recording
+    y = np.array([k % 10 == 0 for k in range(4000)])
+    for _ in range(2):
+        model._fit_detector(np.zeros((len(y), 1)), y)
+    (kept, weight), (again, _w) = fitted
+    assert kept.sum() == y.sum() and 0.2 < (~kept).sum() / (~y).sum() < 0.3
+    assert set(weight[kept]) == {1.0} and set(weight[~kept]) == {4.0}
+    assert np.array_equal(kept, again)
+
+
 def test_the_same_seed_gives_the_same_model(sample) -> None:
     first = fit(sample, seed=3, learner="lightgbm", trees=20, tree_min_count=2)
     second = fit(sample, seed=3, learner="lightgbm", trees=20, tree_min_count=2)
@@ -172,14 +193,19 @@ def _dugout(*args: str) -> subprocess.CompletedProcess:
 @pytest.mark.slow
 def test_train_and_model_verbs(sample_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "model"
-    done = _dugout("train", "--data", str(sample_dir), "--folds", "2", "-o", str(out))
+    done = _dugout(
+        "train", "--data", str(sample_dir), "--folds", "2", "--trees", "30", "--negatives", "0.5",
+        "-o", str(out),
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (out / "model.skops").is_file() and (out / "meta.json").is_file()
     card = json.loads(_dugout("model", str(out), "--json").stdout)
     assert card["trained_on"]["reports"] == SAMPLE
     assert card["cross_validation"]["folds"] == 2 and 0 <= card["cross_validation"]["f1"] <= 1
+    assert (card["model"]["trees"], card["model"]["negatives"]) == (30, 0.5)
+    assert load_model(out).detectors_["coach_of"].n_estimators == 30
     shown = _dugout("model", str(out)).stdout
-    assert "cross-validation by report" in shown and "TOTAL" in shown
+    assert "cross-validation by report" in shown and "TOTAL" in shown and "30 trees on 0.5" in shown
     bad = _dugout("train", "--data", str(tmp_path / "nowhere"), "-o", str(tmp_path / "x"))
     assert bad.returncode != 0 and "Traceback" not in bad.stderr and "missing" in bad.stderr
 

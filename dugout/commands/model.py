@@ -40,6 +40,20 @@ def train_command(
             "--folds", min=0, help="Cross-validation folds by report (0 or 1: none, thresholds 0.5)."
         ),
     ] = 5,
+    trees: Annotated[
+        int, typer.Option("--trees", min=1, help="Boosting rounds of each claim type's detector.")
+    ] = 200,
+    negatives: Annotated[
+        float,
+        typer.Option(
+            "--negatives",
+            min=0.01,
+            max=1.0,
+            help="Share of the negative candidates each detector is fitted on (every positive is "
+            "kept). Below 1 trains faster: 0.3 with --trees 400 took 12 minutes instead of "
+            "23 and scored 0.006 lower (README, Quality).",
+        ),
+    ] = 1.0,
 ) -> None:
     """Rebuild the claim model from annotated reports, cross-validated by report.
 
@@ -56,13 +70,17 @@ def train_command(
         dugout train --data ../shared/eval/train --data ../shared/eval/dev -o my-model/
 
         dugout extract ../shared/seeds --model my-model/
+
+        dugout train --negatives 0.3 --trees 400 -o quick-model/
     """
     from dugout.extract.pipeline import SHIPPED_MODEL
     from dugout.extract.train import TrainingDataError, train
 
     folders = data or [SHARED_TRAIN]
     try:
-        card = train(folders, output or SHIPPED_MODEL, seed=seed, folds=folds)
+        card = train(
+            folders, output or SHIPPED_MODEL, seed=seed, folds=folds, trees=trees, negatives=negatives
+        )
     except TrainingDataError as e:
         fail(str(e))
     print_card(card, output or SHIPPED_MODEL)
@@ -102,10 +120,14 @@ def print_card(card: dict, folder: Path) -> None:
     console.print(
         f"[bold]{card.get('name', 'claim model')}[/bold] in {folder} (created {card.get('created')})"
     )
+    model = card.get("model", {})
+    learner = f"{model.get('learner')}" + (
+        f", {model['trees']} trees on {model['negatives']:g} of the negatives" if "trees" in model else ""
+    )
     console.print(
         f"trained on {data.get('reports')} reports, {data.get('gold_claims')} gold claims "
         f"from {', '.join(data.get('folders', []))} (fingerprint {data.get('fingerprint')}); "
-        f"{card.get('model', {}).get('features')} features, seed {card.get('model', {}).get('seed')}, "
+        f"{learner}; {model.get('features')} features, seed {model.get('seed')}, "
         f"{card.get('training_seconds')} s"
     )
     cv = card.get("cross_validation")

@@ -3,10 +3,14 @@ polarity and (for results) which way round the score goes.
 
 A scikit-learn estimator in the library's own contract: `__init__` only stores its arguments,
 `fit` returns the estimator, learned attributes end in `_`. Inside, one `DictVectorizer` encodes
-the candidates' feature dicts, and small linear models decide:
+the candidates' feature dicts, and these models decide:
 
-- `detectors_[type]`: is this candidate a claim of this type (one binary model per type, since
-  one candidate can be two claims: "under-pressure Chelsea boss X" is coach_of and job_status);
+- `detectors_[type]`: is this candidate a claim of this type (one binary LightGBM model per
+  type, since one candidate can be two claims: "under-pressure Chelsea boss X" is coach_of and
+  job_status), fitted on every positive and a share of the negatives (`negatives`);
+
+and small logistic models read the rest:
+
 - `values_[type]`: its value, for types with a vocabulary;
 - `modality_`, `polarity_`: how firmly and whether negated, over all claims, with the claim type
   joined to the cue features so "could" can weigh differently for a transfer and a sacking;
@@ -123,6 +127,7 @@ class ClaimModel:
         trees: int = 200,
         min_count: int = 2,
         tree_min_count: int = 20,
+        negatives: float = 1.0,
     ) -> None:
         self.C = C
         self.seed = seed
@@ -131,6 +136,7 @@ class ClaimModel:
         self.trees = trees
         self.min_count = min_count
         self.tree_min_count = tree_min_count
+        self.negatives = negatives
 
     def _detector(self):
         if self.learner == "lightgbm":
@@ -179,14 +185,22 @@ class ClaimModel:
             ]
             y = np.array([claim_type in rows[k].labels.positive for k in index])
             self.detectors_[claim_type] = (
-                _compact(self._detector().fit(self._detector_input(X[index]), y))
-                if 0 < y.sum() < len(y)
-                else None
+                self._fit_detector(self._detector_input(X[index]), y) if 0 < y.sum() < len(y) else None
             )
             positives = [k for k in index if claim_type in rows[k].labels.positive]
             self.values_[claim_type] = self._fit_values(X, rows, positives, claim_type)
         self._fit_manner(rows)
         return self
+
+    def _fit_detector(self, X, y: np.ndarray):
+        """One type's detector. Trees are fitted on every positive and a seeded share
+        (`negatives`) of the negatives, each kept negative weighing 1/share: most candidates are
+        plain negatives, and the trees' time grows with the rows they read."""
+        if self.learner != "lightgbm" or self.negatives >= 1.0:
+            return _compact(self._detector().fit(X, y))
+        keep = y | (np.random.default_rng(self.seed).random(len(y)) < self.negatives)
+        weight = np.where(y, 1.0, 1.0 / self.negatives)[keep]
+        return self._detector().fit(X[keep], y[keep], sample_weight=weight)
 
     def _fit_values(self, X, rows: list[Row], positives: list[int], claim_type: str):
         values = [rows[k].labels.positive[claim_type].value for k in positives]
