@@ -100,8 +100,11 @@ def _verb_attribution(ctx: SentenceContext, tok: Token, carried: Attribution | N
         m = ctx.mention_of(c)
         if m and m.kind == "outlet" and c.dep_ in ("nsubj", "dobj", "npadvmod", "attr"):
             return Attribution(m.name, "outlet")
-    passive = any(c.dep_ == "nsubjpass" for c in tok.children)
-    if lemma in ("understand", "believe") and tok.tag_ == "VBN" and passive:
+    if (
+        lemma in ("understand", "believe")
+        and tok.tag_ == "VBN"
+        and any(c.dep_ == "nsubjpass" for c in tok.children)
+    ):
         return Attribution("reports", "reports")
     return None
 
