@@ -30,6 +30,11 @@ from dugout.records import Article, InputProblem
 from dugout.store import Store
 
 try:
+    from tests.corpus_text import corpus_text
+except ImportError:  # tests/ is not a package: pytest put the folder itself on sys.path
+    from corpus_text import corpus_text
+
+try:
     from tests.store_fixtures import db_url, pg_database, pg_url  # noqa: F401
 except ImportError:  # tests/ is not a package: pytest put the folder itself on sys.path
     from store_fixtures import db_url, pg_database, pg_url  # noqa: F401
@@ -227,20 +232,6 @@ def test_cli_date_options_are_refused_naming_the_value(args: list[str], value: s
 
 
 # -- the size cap -----------------------------------------------------------------------------------------
-
-
-def corpus_text(shared_dir: Path, chars: int) -> str:
-    """Real corpus reports joined into one text of at least `chars` characters."""
-    parts: list[str] = []
-    size = 0
-    with (shared_dir / "corpus" / "football_news.jsonl").open(encoding="utf-8") as f:
-        for line in f:
-            text = json.loads(line).get("text") or ""
-            parts.append(text)
-            size += len(text) + 2
-            if size > chars:
-                break
-    return "\n\n".join(parts)
 
 
 def test_a_report_over_the_cap_is_one_problem_and_the_batch_goes_on(shared_dir: Path, tmp_path: Path) -> None:

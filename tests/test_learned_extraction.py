@@ -204,8 +204,13 @@ def test_train_and_model_verbs(sample_dir: Path, tmp_path: Path) -> None:
     assert card["cross_validation"]["folds"] == 2 and 0 <= card["cross_validation"]["f1"] <= 1
     assert (card["model"]["trees"], card["model"]["negatives"]) == (30, 0.5)
     assert load_model(out).detectors_["coach_of"].n_estimators == 30
-    shown = _dugout("model", str(out)).stdout
+    screen = card["sentence_screen"]
+    assert 0 < screen["with_claims"] < screen["sentences"]
+    assert set(screen["cv_recall_at_share_of_chars"]) == {"10%", "20%", "50%"}
+    assert load_model(out).screen_ is not None
+    shown = " ".join(_dugout("model", str(out)).stdout.split())
     assert "cross-validation by report" in shown and "TOTAL" in shown and "30 trees on 0.5" in shown
+    assert "sentence screen: a report over 100,000 characters" in shown
     bad = _dugout("train", "--data", str(tmp_path / "nowhere"), "-o", str(tmp_path / "x"))
     assert bad.returncode != 0 and "Traceback" not in bad.stderr and "missing" in bad.stderr
 

@@ -121,15 +121,19 @@ def print_card(card: dict, folder: Path) -> None:
         f"[bold]{card.get('name', 'claim model')}[/bold] in {folder} (created {card.get('created')})"
     )
     model = card.get("model", {})
-    learner = f"{model.get('learner')}" + (
-        f", {model['trees']} trees on {model['negatives']:g} of the negatives" if "trees" in model else ""
-    )
+    learner = f"{model.get('learner')}"
+    if "trees" in model:
+        share = model["negatives"]
+        learner += f", {model['trees']} trees on " + (
+            "every negative" if share >= 1 else f"{share:g} of the negatives"
+        )
     console.print(
         f"trained on {data.get('reports')} reports, {data.get('gold_claims')} gold claims "
         f"from {', '.join(data.get('folders', []))} (fingerprint {data.get('fingerprint')}); "
         f"{learner}; {model.get('features')} features, seed {model.get('seed')}, "
         f"{card.get('training_seconds')} s"
     )
+    _print_screen(console, card.get("sentence_screen"))
     cv = card.get("cross_validation")
     if not cv:
         console.print("no cross-validation was run (--folds 0)")
@@ -152,6 +156,27 @@ def print_card(card: dict, folder: Path) -> None:
         + ", ".join(f"{k} {v:.3f}" for k, v in agreement.items() if v is not None)
         + f"; F1 by fold: {', '.join(f'{f:.3f}' for f in cv.get('fold_f1', []))}"
     )
+
+
+def _print_screen(console: Console, screen: dict | None) -> None:
+    """What the card says of the sentence screen for very long reports (older cards have none)."""
+    if not screen:
+        console.print("no sentence screen: a report of any length is parsed whole")
+        return
+    line = (
+        f"sentence screen: a report over {screen['long_report_chars']:,} characters is parsed in the "
+        f"{screen['parse_budget_chars']:,} characters of its sentences likeliest to carry a claim"
+    )
+    recall = screen.get("cv_recall_at_share_of_chars") or {}
+    if recall:
+        line += (
+            "; cross-validated by report, its best-scoring sentences within "
+            + " / ".join(recall)
+            + " of a report's characters hold "
+            + " / ".join(f"{r:.0%}" for r in recall.values())
+            + " of the sentences with a claim"
+        )
+    console.print(line)
 
 
 def register(app: typer.Typer) -> None:

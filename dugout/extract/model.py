@@ -118,6 +118,11 @@ def typed_cues(features: Features, claim_type: str) -> Features:
 class ClaimModel:
     """See the module docstring. `C` is the inverse regularisation of every linear model."""
 
+    screen_ = None
+    """The `extract.screen.SentenceScreen` that chooses which sentences of a very long report to
+    parse, fitted by `dugout train` beside the detectors (None in a model without one: every
+    sentence is parsed)."""
+
     def __init__(
         self,
         C: float = 0.5,
@@ -373,7 +378,15 @@ def _labels_of(model, X) -> list:
 
 MODEL_FILE = "model.skops"
 CARD_FILE = "meta.json"
-TRUSTED_PREFIXES = ("sklearn.", "numpy.", "builtins.", "lightgbm.", "scipy.", "dugout.extract.model.")
+TRUSTED_PREFIXES = (
+    "sklearn.",
+    "numpy.",
+    "builtins.",
+    "lightgbm.",
+    "scipy.",
+    "dugout.extract.model.",
+    "dugout.extract.screen.",
+)
 TRUSTED_TYPES = {"collections.OrderedDict"}
 
 

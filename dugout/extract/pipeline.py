@@ -23,7 +23,7 @@ from dugout.extract.pairs import CandidateMaker
 from dugout.kb.index import KnowledgeBase, load_kb
 from dugout.kb.outlets import report_outlet
 from dugout.nlp.entities import Resolver
-from dugout.nlp.pipeline import ParsedArticle, Screen, parse_articles
+from dugout.nlp.pipeline import ParsedArticle, parse_articles
 from dugout.records import Article, Claim
 
 SHIPPED_MODEL = Path(__file__).parent / "trained"
@@ -55,27 +55,22 @@ def shipped_model(directory: Path = SHIPPED_MODEL) -> ClaimModel:
 class Extractor:
     """The whole path from Articles to claims, the model and knowledge base loaded once.
 
-    `model` is a trained `ClaimModel` or the folder of one (default: `default_model()`);
-    `screen` (see `dugout.nlp.pipeline.screened_ranges`) parses only the sentences it lets
-    through, None parses everything.
+    `model` is a trained `ClaimModel` or the folder of one (default: `default_model()`). A report
+    is parsed whole, unless it is longer than `extract.screen.LONG_REPORT_CHARS`: then only the
+    sentences the model's sentence screen chooses within its budget are parsed.
     """
 
-    def __init__(
-        self,
-        kb: KnowledgeBase | None = None,
-        model: ClaimModel | Path | None = None,
-        screen: Screen | None = None,
-    ) -> None:
+    def __init__(self, kb: KnowledgeBase | None = None, model: ClaimModel | Path | None = None) -> None:
         self.kb = kb or load_kb()
         self.resolver = Resolver(self.kb)
         self.maker = CandidateMaker(self.kb)
         if model is None or isinstance(model, Path):
             model = shipped_model(model or default_model())
         self.model = model
-        self.screen = screen
 
     def parsed(self, articles: Iterable[Article]) -> Iterator[ParsedArticle]:
-        for parsed in parse_articles(articles, screen=self.screen):
+        screen = self.model.screen_
+        for parsed in parse_articles(articles, select=screen.choose if screen is not None else None):
             article = parsed.article
             article.outlet = report_outlet(article.outlet, article.url) or infer_outlet(article.text, self.kb)
             yield parsed

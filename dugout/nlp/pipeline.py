@@ -93,6 +93,11 @@ Screen = Callable[[str], bool]
 A screen may also have `brings_next(text) -> bool`: a kept sentence after which the next one is
 kept too (it announces what the next one lists)."""
 
+Select = Callable[[Article, list[list[str]]], list[list[bool]] | None]
+"""Chooses which of a report's rough sentences to parse, paragraph by paragraph, seeing them all
+at once (None: parse the whole report). `extract.screen.SentenceScreen.choose` is one: a budget
+of characters spent on the sentences most likely to carry a claim."""
+
 ARTICLES_PER_BATCH = 32
 """Reports whose paragraphs go through `nlp.pipe` together: big enough for efficient batches,
 small enough that memory stays flat however long the stream."""
@@ -134,18 +139,30 @@ _SOURCE_CUE = re.compile(
 def screened_ranges(text: str, screen: Screen) -> list[tuple[int, int]]:
     """The parts of a paragraph worth the full pipeline: empty when no sentence can carry a claim.
 
-    A sentence is kept when `screen` says it can carry a claim, with the sentence before it
-    when one leans on the other (a pronoun or "the Italian" to resolve, a source to carry over)
-    and the one after it when that is a bracketed source tag ("(Marca)") or the screen says the
-    kept one leads on to it (`brings_next`). Consecutive kept sentences are parsed
-    together, as one run; the rest of the paragraph is never parsed.
+    A sentence is kept when `screen` says it can carry a claim, with its context (`kept_ranges`).
     """
     ranges = rough_sentences(text)
+    keep = [screen(text[s:e]) for s, e in ranges]
+    return kept_ranges(text, ranges, keep, getattr(screen, "brings_next", None))
+
+
+def kept_ranges(
+    text: str,
+    ranges: list[tuple[int, int]],
+    keep: list[bool],
+    brings_next: Callable[[str], bool] | None = None,
+) -> list[tuple[int, int]]:
+    """The runs of a paragraph to parse, given which of its rough sentences (`ranges`) to keep.
+
+    A kept sentence comes with the sentence before it when one leans on the other (a pronoun or
+    "the Italian" to resolve, a source to carry over) and the one after it when that is a
+    bracketed source tag ("(Marca)") or `brings_next` says the kept one leads on to it.
+    Consecutive kept sentences are parsed together, as one run; the rest is never parsed.
+    """
     sentences = [text[s:e] for s, e in ranges]
-    brings_next: Callable[[str], bool] | None = getattr(screen, "brings_next", None)
     wanted: set[int] = set()
     for i, sentence in enumerate(sentences):
-        if not screen(sentence):
+        if not keep[i]:
             continue
         wanted.add(i)
         if i > 0 and (_LOOKS_BACK.search(sentence) or _SOURCE_CUE.search(sentences[i - 1])):
@@ -168,18 +185,43 @@ def screened_ranges(text: str, screen: Screen) -> list[tuple[int, int]]:
 _OPENS_QUOTE = re.compile(r"\s*[\"“‘']")
 
 
-def _pieces(article: Article, screen: Screen | None) -> list[tuple[int, str]]:
-    """(offset into the article text, text) of each part of the report to parse.
-
-    With a screen, a kept sentence that opens a paragraph with a quotation mark also keeps the
-    last sentence of the paragraph before when that one names a source: the quote may be his.
-    """
+def _pieces(
+    article: Article, screen: Screen | None = None, select: Select | None = None
+) -> list[tuple[int, str]]:
+    """(offset into the article text, text) of each part of the report to parse: its paragraphs
+    whole, or with a `screen` or a `select`, the runs of sentences they keep (`_runs`)."""
     blocks = blocks_of(article)
     texts = [article.text[block.start : block.end] for block in blocks]
-    if screen is None:
+    runs = _runs(article, texts, screen, select)
+    if runs is None:
         return [(block.start, text) for block, text in zip(blocks, texts, strict=True)]
-    runs = [screened_ranges(text, screen) for text in texts]
-    for i in range(1, len(blocks)):
+    _keep_speakers(texts, runs)
+    return [
+        (block.start + start, text[start:end])
+        for block, text, kept in zip(blocks, texts, runs, strict=True)
+        for start, end in kept
+    ]
+
+
+def _runs(
+    article: Article, texts: list[str], screen: Screen | None, select: Select | None
+) -> list[list[tuple[int, int]]] | None:
+    """Each paragraph's runs to parse: `select`'s choice when it makes one, else `screen`'s,
+    else None (parse everything)."""
+    if select is not None:
+        ranges = [rough_sentences(text) for text in texts]
+        keep = select(article, [[text[s:e] for s, e in r] for text, r in zip(texts, ranges, strict=True)])
+        if keep is not None:
+            return [kept_ranges(t, r, k) for t, r, k in zip(texts, ranges, keep, strict=True)]
+    if screen is None:
+        return None
+    return [screened_ranges(text, screen) for text in texts]
+
+
+def _keep_speakers(texts: list[str], runs: list[list[tuple[int, int]]]) -> None:
+    """A kept sentence that opens a paragraph with a quotation mark also keeps the last sentence
+    of the paragraph before when that one names a source: the quote may be his."""
+    for i in range(1, len(texts)):
         if not runs[i] or runs[i][0][0] != 0 or not _OPENS_QUOTE.match(texts[i]):
             continue
         sentences = rough_sentences(texts[i - 1])
@@ -193,20 +235,19 @@ def _pieces(article: Article, screen: Screen | None) -> list[tuple[int, str]]:
             before[-1] = (before[-1][0], end)  # the run before goes on into it
         else:
             before.append((start, end))
-    return [
-        (block.start + start, text[start:end])
-        for block, text, kept in zip(blocks, texts, runs, strict=True)
-        for start, end in kept
-    ]
 
 
 def parse_articles(
-    articles: Iterable[Article], batch_size: int = 256, screen: Screen | None = None
+    articles: Iterable[Article],
+    batch_size: int = 256,
+    screen: Screen | None = None,
+    select: Select | None = None,
 ) -> Iterator[ParsedArticle]:
     """Parse articles in reading order, batching paragraphs of several reports through `nlp.pipe`.
 
     With a `screen`, only the sentences that can carry a claim (and their neighbours) are
-    parsed; paragraphs without one are skipped. Offsets always point into the original text.
+    parsed; paragraphs without one are skipped. A `select` chooses a report's sentences with
+    all of them in view (a budget for a very long report). Offsets always point into the original text.
     The stream is read `ARTICLES_PER_BATCH` reports at a time, never all at once.
     """
     nlp = load_nlp()
@@ -215,7 +256,7 @@ def parse_articles(
         group = list(islice(stream, ARTICLES_PER_BATCH))
         if not group:
             return
-        pieces = [_pieces(article, screen) for article in group]
+        pieces = [_pieces(article, screen, select) for article in group]
         texts = (text for each in pieces for _offset, text in each)
         docs = nlp.pipe(texts, batch_size=batch_size)
         for article, each in zip(group, pieces, strict=True):
