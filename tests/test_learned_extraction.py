@@ -25,6 +25,7 @@ from dugout.extract.model import ClaimModel, ModelError, encode, load_model, rea
 from dugout.extract.pairs import TYPES_OF_KIND
 from dugout.extract.pipeline import SHIPPED_MODEL, Extractor
 from dugout.extract.train import (
+    FOLDS,
     TrainingDataError,
     decode_all,
     fit,
@@ -215,12 +216,22 @@ def test_train_and_model_verbs(sample_dir: Path, tmp_path: Path) -> None:
     assert bad.returncode != 0 and "Traceback" not in bad.stderr and "missing" in bad.stderr
 
 
+def test_dugout_train_defaults_to_the_folds_of_train() -> None:
+    import inspect
+
+    from dugout.commands.model import train_command
+    from dugout.extract.train import FOLDS, train
+
+    assert inspect.signature(train_command).parameters["folds"].default == FOLDS
+    assert inspect.signature(train).parameters["folds"].default == FOLDS
+
+
 def test_the_shipped_model_loads_small_with_its_card() -> None:
     model = load_model(SHIPPED_MODEL)
     card = read_card(SHIPPED_MODEL)
     size = sum(p.stat().st_size for p in SHIPPED_MODEL.iterdir())
     assert size < 25 * 1024 * 1024
-    assert card["trained_on"]["reports"] >= 600 and card["cross_validation"]["folds"] == 5
+    assert card["trained_on"]["reports"] >= 600 and card["cross_validation"]["folds"] == FOLDS
     assert set(model.thresholds_) == set(card["thresholds"])
 
 

@@ -37,9 +37,11 @@ def train_command(
     folds: Annotated[
         int,
         typer.Option(
-            "--folds", min=0, help="Cross-validation folds by report (0 or 1: none, thresholds 0.5)."
+            "--folds",
+            min=0,
+            help="Cross-validation folds by report that choose the thresholds (0 or 1: none, all 0.5).",
         ),
-    ] = 5,
+    ] = 3,  # train.FOLDS (not imported here: the CLI starts without scikit-learn)
     trees: Annotated[
         int, typer.Option("--trees", min=1, help="Boosting rounds of each claim type's detector.")
     ] = 200,
@@ -59,7 +61,7 @@ def train_command(
 
     Each folder holds articles.jsonl (input records) and gold.jsonl (claims as spec/claims.md
     defines them), like ../shared/eval/train. Every report is parsed once; its candidates are
-    labelled with the gold claims; a 5-fold cross-validation by report chooses each claim type's
+    labelled with the gold claims; a 3-fold cross-validation by report chooses each claim type's
     threshold and measures the model on reports it never saw; the final model is fitted on all of
     them and saved with its card (meta.json). Deterministic for a given seed.
 
