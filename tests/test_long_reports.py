@@ -88,8 +88,9 @@ def test_a_long_report_spends_the_budget_on_its_best_sentences(shared_dir: Path,
     chosen = [s for p, k in zip(paragraphs, keep, strict=True) for s, kept in zip(p, k, strict=True) if kept]
     assert PARSE_BUDGET_CHARS * 0.95 < sum(map(len, chosen)) <= PARSE_BUDGET_CHARS
     flat = [s for p in paragraphs for s in p]
-    scores = dict(zip(flat, screen.score(flat), strict=False))
-    left = [s for s in flat if s not in set(chosen)]
+    scores = dict(zip(flat, screen.score(flat), strict=True))
+    taken = set(chosen)
+    left = [s for s in flat if s not in taken]
     assert np.median([scores[s] for s in chosen]) > np.median([scores[s] for s in left])
     for offset, piece in _pieces(article, select=screen.choose):
         assert article.text[offset : offset + len(piece)] == piece
