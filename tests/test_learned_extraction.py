@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -283,3 +284,79 @@ def test_a_report_that_breaks_a_batch_is_the_only_one_lost(sample_dir: Path) -> 
     assert got == [pair for pair in expected if pair[0] != articles[2].id]
     with pytest.raises(ValueError, match="breaks the model"):
         list(extractor.run(articles))
+
+
+def test_a_result_is_oriented_by_who_won_not_by_the_order_written() -> None:
+    """General rule: the orientation model says whether the subject won; the winner's goals come
+    first whichever way the sentence writes the score ("lost 3-1" and "a 1-3 defeat" alike)."""
+    from dugout.extract.labels import outcome_for_subject
+    from dugout.extract.scores import oriented_value
+
+    assert oriented_value((3, 1), "won") == oriented_value((1, 3), "won") == "3-1"
+    assert oriented_value((3, 1), "lost") == oriented_value((1, 3), "lost") == "1-3"
+    assert oriented_value((2, 2), "lost") == "2-2"
+    assert (oriented_value((3, 1), "as_written"), oriented_value((3, 1), "reversed")) == ("3-1", "1-3")
+    assert outcome_for_subject((1, 3), "3-1") == "won"
+    assert outcome_for_subject((3, 1), "1-3") == "lost"
+    assert outcome_for_subject((2, 2), "2-2") is None
+    assert outcome_for_subject((2, 0), "3-1") is None
+
+
+def test_result_labels_give_back_the_gold_score(sample) -> None:
+    """On training reports, every won/lost label turns the sentence's score into the gold score."""
+    from dugout.evaluate import names_match
+    from dugout.extract.scores import oriented_value, written_score
+
+    checked = 0
+    for report in sample:
+        inst = report.instances
+        for candidate, row in zip(inst.candidates, report.rows, strict=True):
+            label = row.labels.positive.get("match_result")
+            if label is None or label.orientation is None:
+                continue
+            assert label.orientation in ("won", "lost")
+            score = written_score(inst.resolved.sentences[candidate.sentence], candidate)
+            mine = oriented_value(score, label.orientation)
+            gold = [g for g in report.gold if g["type"] == "match_result" and g.get("value")]
+            flipped = "-".join(reversed(mine.split("-")))
+            subject = candidate.subject.entity.name
+            assert any((mine if names_match(g["subject"], subject) else flipped) == g["value"] for g in gold)
+            checked += 1
+    assert checked >= 3
+
+
+def test_pair_features_count_the_sentences_that_pair_the_two(sample) -> None:
+    """A candidate's report-level cues say in how many sentences the report pairs its parties."""
+    from collections import Counter
+
+    from dugout.extract.features import pair_key
+
+    returning = 0
+    for report in sample:
+        candidates = report.instances.candidates
+        sentences = Counter()
+        for key in {(pair_key(c), c.sentence) for c in candidates}:
+            sentences[key[0]] += 1
+        for candidate, row in zip(candidates, report.rows, strict=True):
+            n = sentences[pair_key(candidate)]
+            bucket = next(e for e in (1, 2, 3, 5, 8, 99) if n <= e)
+            assert row.features.get(f"pair_any_n={bucket if bucket != 99 else '>8'}") == 1.0
+            returning += n > 1
+    assert returning > 0
+
+
+def test_one_cue_gives_one_role_and_one_result(sample, small_model) -> None:
+    """General rule of decoding: a title in a sentence goes to one organisation, and a score to one
+    pairing of teams, even at a threshold low enough to offer several."""
+    thresholds = dict.fromkeys(small_model.thresholds_, 0.01)
+    claims = decode_all(sample, [small_model.predict(r.rows) for r in sample], thresholds)
+    roles = Counter(
+        (c.doc, c.subject, c.value, c.extra["sentence"]) for c in claims if c.type == "holds_role"
+    )
+    results = Counter(
+        (c.doc, c.extra["sentence"], tuple(sorted(c.value.split("-"))))
+        for c in claims
+        if c.type == "match_result" and c.value
+    )
+    assert roles and results
+    assert max(roles.values()) == 1 and max(results.values()) == 1

@@ -66,7 +66,7 @@ def decode(
             key = claim_key(claim)
             if key not in best or score > best[key].score:
                 best[key] = Draft(claim, key, score)
-    drafts = _drop_unscored_results(list(best.values()))
+    drafts = _one_reading_per_cue(_drop_unscored_results(list(best.values())))
     return [d.claim for d in sorted(drafts, key=lambda d: (d.claim.extra["sentence"], -d.score))]
 
 
@@ -86,6 +86,34 @@ def _drop_unscored_results(drafts: list[Draft]) -> list[Draft]:
     """A result with a score makes the same pairing without one redundant."""
     scored = {d.key[1] for d in drafts if d.key[0] == "match_result" and d.key[2]}
     return [d for d in drafts if not (d.key[0] == "match_result" and not d.key[2] and d.key[1] in scored)]
+
+
+def _one_reading_per_cue(drafts: list[Draft]) -> list[Draft]:
+    """Where a sentence's one cue went to several claims, the best-scoring reading only.
+
+    A title belongs to one organisation ("City's director of football X" makes X director at
+    City, not also at the other club of the sentence), and a score to one match (a "2-0 win"
+    is one pairing of teams). Measured on 5-fold out-of-fold predictions over train + dev
+    (thresholds chosen on them): roles F1 0.531 -> 0.552, results 0.535 -> 0.555. The same for
+    a transfer's club took transfers from 0.616 to 0.584 (a sentence can move a player from one
+    club to another), and for a job status's club it gained nothing, so they are not done."""
+    best: dict[tuple, Draft] = {}
+    for d in drafts:
+        group = _cue_of(d)
+        if group is not None and (group not in best or d.score > best[group].score):
+            best[group] = d
+    return [d for d in drafts if (g := _cue_of(d)) is None or best[g] is d]
+
+
+def _cue_of(draft: Draft) -> tuple | None:
+    """The sentence's cue a claim was read from, for the types where one cue makes one claim."""
+    claim = draft.claim
+    sentence = claim.extra["sentence"]
+    if claim.type == "holds_role":
+        return ("holds_role", claim.subject, claim.value, sentence)
+    if claim.type == "match_result" and claim.value:
+        return ("match_result", sentence, tuple(sorted(claim.value.split("-"))))
+    return None
 
 
 def _claim(

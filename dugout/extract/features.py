@@ -12,7 +12,9 @@ What is read, and why:
   them, their order and distance; titles beside each party ("boss", "striker", "president");
 - where each party came from (named here, the sentence before, the report's focus club, the
   knowledge base), and what the knowledge base knows of them (a coach of this club now, before);
-- position in the report and how often the report names each party.
+- position in the report and how often the report names each party, and how often it pairs the
+  two (`pair_features`): a claim is made once per report, and a pair the report returns to is
+  likelier one than a pair named together once in passing.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ class ReportView:
     title: str = ""
     year: int | None = None
     sentence_cache: dict[int, Features] = field(default_factory=dict)
+    pairs: PairIndex | None = None
+    """Where the report pairs each candidate's parties (`index_pairs`), for `pair_features`."""
 
     @classmethod
     def of(cls, resolved: ResolvedArticle, kb: KnowledgeBase, attributions: list[str | None]) -> ReportView:
@@ -66,6 +70,62 @@ class ReportView:
             (resolved.article.title or "").lower(),
             int(published[:4]) if published[:4].isdigit() else None,
         )
+
+
+PairKey = tuple[str, str, str | None]
+
+
+def pair_key(candidate: Candidate) -> PairKey:
+    """The parties of a candidate as the report's pair index keys them: its kind, the subject's
+    entity, and the object's entity (or the position, for a need)."""
+    other = candidate.object.entity.id if candidate.object is not None else candidate.position
+    return (candidate.kind, candidate.subject.entity.id, other)
+
+
+@dataclass
+class PairIndex:
+    """For each pair of parties, the sentences where a candidate pairs them (any source), and
+    those where the sentence names both; and the report's people and teams ranked by mentions."""
+
+    sentences: dict[PairKey, list[int]]
+    named: dict[PairKey, set[int]]
+    rank: dict[str, int]
+
+    @classmethod
+    def of(cls, resolved: ResolvedArticle, candidates: list[Candidate]) -> PairIndex:
+        sentences: dict[PairKey, set[int]] = {}
+        named: dict[PairKey, set[int]] = {}
+        for c in candidates:
+            key = pair_key(c)
+            sentences.setdefault(key, set()).add(c.sentence)
+            if c.subject.source == "here" and (c.object is None or c.object.source == "here"):
+                named.setdefault(key, set()).add(c.sentence)
+        people: Counter[str] = Counter()
+        teams: Counter[str] = Counter()
+        for view in resolved.sentences:
+            for m in view.mentions:
+                (people if m.kind == "person" else teams)[m.entity.id] += 1
+        rank = {e: k for k, (e, _n) in enumerate(teams.most_common())}
+        rank.update({e: k for k, (e, _n) in enumerate(people.most_common())})
+        return cls({k: sorted(v) for k, v in sentences.items()}, named, rank)
+
+
+def pair_features(candidate: Candidate, pairs: PairIndex) -> Features:
+    """How the report treats this candidate's pair: in how many sentences it pairs the two (named
+    in both, and in any way), which of those sentences this is, and how high each party ranks
+    among the report's people or teams by mentions."""
+    key = pair_key(candidate)
+    where = pairs.sentences.get(key, [candidate.sentence])
+    nth = where.index(candidate.sentence) if candidate.sentence in where else 9
+    f: Features = {
+        f"pair_named_n={_bucket(len(pairs.named.get(key, ())), (0, 1, 2, 3, 5))}": 1.0,
+        f"pair_any_n={_bucket(len(where), (1, 2, 3, 5, 8))}": 1.0,
+        f"pair_nth={_bucket(nth, (0, 1, 2))}": 1.0,
+        f"s_rank_rep={_bucket(pairs.rank.get(candidate.subject.entity.id, 9), (0, 1, 2, 4))}": 1.0,
+    }
+    if candidate.object is not None:
+        f[f"o_rank_rep={_bucket(pairs.rank.get(candidate.object.entity.id, 9), (0, 1, 2, 4))}"] = 1.0
+    return f
 
 
 def _bucket(n: int, edges: tuple[int, ...] = (0, 1, 2, 3, 5, 8, 13, 21)) -> str:
@@ -363,6 +423,8 @@ def candidate_features(candidate: Candidate, report: ReportView) -> Features:
     if candidate.position is not None:
         f.update(position_features(view, candidate, report))
     f.update(rivals(view, candidate))
+    if report.pairs is not None:
+        f.update(pair_features(candidate, report.pairs))
     if candidate.kind == "team_team":
         f.update(result_features(view, candidate))
     if TENSORS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dugout.extract.attribution import Attribution, attributions_of
-from dugout.extract.features import Features, ReportView, candidate_features
+from dugout.extract.features import Features, PairIndex, ReportView, candidate_features
 from dugout.extract.pairs import Candidate, CandidateMaker
 from dugout.kb.index import KnowledgeBase
 from dugout.nlp.entities import ResolvedArticle
@@ -28,5 +28,6 @@ def instances_of(resolved: ResolvedArticle, kb: KnowledgeBase, maker: CandidateM
     attributions = attributions_of(resolved, kb)
     report = ReportView.of(resolved, kb, [a.kind if a is not None else None for a in attributions])
     candidates = maker(resolved)
+    report.pairs = PairIndex.of(resolved, candidates)
     features = [candidate_features(c, report) for c in candidates]
     return ReportInstances(resolved, candidates, features, attributions)

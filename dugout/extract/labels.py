@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from dugout.evaluate import names_match, squash
 from dugout.extract.pairs import Candidate
-from dugout.extract.scores import oriented_value, written_score
+from dugout.extract.scores import written_score
 from dugout.nlp.entities import ResolvedArticle
 
 
@@ -25,8 +25,8 @@ class Label:
     modality: str
     polarity: str
     orientation: str | None = None
-    """For match_result: "as_written" when the candidate's subject scored the first number of the
-    score as the sentence writes it, "reversed" when the second, None when it cannot tell."""
+    """For match_result: "won" when the candidate's subject won the match the sentence scores,
+    "lost" when it lost, None for a draw or when it cannot tell."""
 
 
 @dataclass
@@ -98,8 +98,15 @@ def _label(resolved: ResolvedArticle, candidate: Candidate, claim: dict) -> Labe
         if score is not None:
             subject_is_gold_subject = names_match(claim.get("subject"), candidate.subject.entity.name)
             gold_for_subject = value if subject_is_gold_subject else "-".join(reversed(value.split("-")))
-            if gold_for_subject == oriented_value(score, "as_written"):
-                orientation = "as_written"
-            elif gold_for_subject == oriented_value(score, "reversed"):
-                orientation = "reversed"
+            orientation = outcome_for_subject(score, gold_for_subject)
     return Label(value, claim.get("modality") or "fact", claim.get("polarity") or "affirmed", orientation)
+
+
+def outcome_for_subject(score: tuple[int, int], gold_for_subject: str) -> str | None:
+    """ "won" or "lost" when the gold score (subject's goals first) is the written score's two
+    numbers, None for a draw (nothing to decide) or another score."""
+    a, b = score
+    if gold_for_subject not in (f"{a}-{b}", f"{b}-{a}") or a == b:
+        return None
+    mine, theirs = (int(n) for n in gold_for_subject.split("-"))
+    return "won" if mine > theirs else "lost"

@@ -14,7 +14,7 @@ and small logistic models read the rest:
 - `values_[type]`: its value, for types with a vocabulary;
 - `modality_`, `polarity_`: how firmly and whether negated, over all claims, with the claim type
   joined to the cue features so "could" can weigh differently for a transfer and a sacking;
-- `orientation_`: whether a result's subject scored the first number as written.
+- `orientation_`: whether a result's subject won or lost the match the sentence scores.
 
 Scores are returned, not thresholded: thresholds are applied late, in `decode`, in one place.
 """

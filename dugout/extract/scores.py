@@ -1,8 +1,10 @@
 """Match scores as a sentence writes them ("a 4-0 win", "lost 2 – 1"), and turned to a team.
 
 English copy usually writes the winner's goals first whoever won ("lost 3-1 to Arsenal"), so
-which team a written score belongs to is learned (the orientation model), not read off the
-order of the numbers; this module only finds the score and turns it.
+what is learned (the orientation model) is whether the subject won or lost, not which number is
+its own as written: the order of the numbers says little, and "the subject scored the first
+number" is a XOR of winning and the order, which a linear model cannot read. This module only
+finds the score and turns it.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ def written_score(view: SentenceView, candidate: Candidate) -> tuple[int, int] |
 
 
 def oriented_value(score: tuple[int, int], orientation: str) -> str:
-    """The score with the subject's goals first: as written, or reversed."""
+    """The score with the subject's goals first: the higher number first when it "won", the lower
+    when it "lost"; as written or "reversed" (how models trained before 2026-12-06 say it)."""
     a, b = score
-    return f"{a}-{b}" if orientation == "as_written" else f"{b}-{a}"
+    if orientation == "won":
+        return f"{max(a, b)}-{min(a, b)}"
+    if orientation == "lost":
+        return f"{min(a, b)}-{max(a, b)}"
+    return f"{b}-{a}" if orientation == "reversed" else f"{a}-{b}"
