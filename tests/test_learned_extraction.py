@@ -327,8 +327,6 @@ def test_result_labels_give_back_the_gold_score(sample) -> None:
 
 def test_pair_features_count_the_sentences_that_pair_the_two(sample) -> None:
     """A candidate's report-level cues say in how many sentences the report pairs its parties."""
-    from collections import Counter
-
     from dugout.extract.features import pair_key
 
     returning = 0
@@ -343,6 +341,42 @@ def test_pair_features_count_the_sentences_that_pair_the_two(sample) -> None:
             assert row.features.get(f"pair_any_n={bucket if bucket != 99 else '>8'}") == 1.0
             returning += n > 1
     assert returning > 0
+
+
+def _draft(claim_type: str, subject: str, obj: str, value: str, sentence: int, score: float):
+    from dugout.extract.decode import Draft, claim_key
+    from dugout.records import Claim
+
+    claim = Claim("r", claim_type, subject, obj, value, "affirmed", "fact", f"sentence {sentence}")
+    claim.extra = {"subject_id": subject.lower(), "object_id": obj.lower(), "sentence": sentence}
+    return Draft(claim, claim_key(claim), score)
+
+
+def test_a_title_or_a_score_read_two_ways_keeps_its_best_reading_sentence_by_sentence() -> None:
+    """General rule of decoding, on hand-made offers: in one sentence a title goes to one
+    organisation and a score to one pairing; a reading that loses there still stands on another
+    sentence that offers it alone; other types and other sentences are left as they are."""
+    from dugout.extract.decode import chosen
+
+    offered = [
+        _draft("holds_role", "Hugo Viana", "Manchester City", "sporting_director", 1, 0.6),
+        _draft("holds_role", "Hugo Viana", "Sporting CP", "sporting_director", 1, 0.9),
+        _draft("holds_role", "Hugo Viana", "Manchester City", "sporting_director", 4, 0.5),
+        _draft("match_result", "Arsenal", "Chelsea", "2-0", 2, 0.8),
+        _draft("match_result", "Arsenal", "Everton", "2-0", 2, 0.4),
+        _draft("match_result", "Everton", "Fulham", "2-0", 3, 0.4),
+        _draft("transfer", "Declan Rice", "Arsenal", "signed", 5, 0.7),
+        _draft("transfer", "Declan Rice", "West Ham United", "signed", 5, 0.6),
+    ]
+    kept = {(d.claim.type, d.claim.object, d.claim.extra["sentence"]) for d in chosen(offered)}
+    assert kept == {
+        ("holds_role", "Sporting CP", 1),
+        ("holds_role", "Manchester City", 4),
+        ("match_result", "Chelsea", 2),
+        ("match_result", "Fulham", 3),
+        ("transfer", "Arsenal", 5),
+        ("transfer", "West Ham United", 5),
+    }
 
 
 def test_one_cue_gives_one_role_and_one_result(sample, small_model) -> None:

@@ -55,19 +55,26 @@ def decode(
 ) -> list[Claim]:
     """The claims of one report: every (candidate, type) scoring at or above its type's
     threshold, one per key (the best-scoring evidence kept), in reading order."""
-    best: dict[tuple, Draft] = {}
+    offered: list[Draft] = []
     for candidate, prediction in zip(candidates, predictions, strict=True):
         for claim_type, value, score in _decisions(prediction):
             if score < thresholds.get(claim_type, 0.5):
                 continue
             claim = _claim(resolved, candidate, prediction, claim_type, score, attributions, value)
-            if claim is None:
-                continue
-            key = claim_key(claim)
-            if key not in best or score > best[key].score:
-                best[key] = Draft(claim, key, score)
-    drafts = _one_reading_per_cue(_drop_unscored_results(list(best.values())))
-    return [d.claim for d in sorted(drafts, key=lambda d: (d.claim.extra["sentence"], -d.score))]
+            if claim is not None:
+                offered.append(Draft(claim, claim_key(claim), score))
+    return [d.claim for d in chosen(offered)]
+
+
+def chosen(offered: list[Draft]) -> list[Draft]:
+    """The claims kept of those offered: one reading per cue within each sentence, then one
+    claim per key (its best-scoring evidence), in reading order."""
+    best: dict[tuple, Draft] = {}
+    for draft in _one_reading_per_cue(offered):
+        if draft.key not in best or draft.score > best[draft.key].score:
+            best[draft.key] = draft
+    drafts = _drop_unscored_results(list(best.values()))
+    return sorted(drafts, key=lambda d: (d.claim.extra["sentence"], -d.score))
 
 
 def _decisions(prediction: Prediction):
@@ -89,7 +96,9 @@ def _drop_unscored_results(drafts: list[Draft]) -> list[Draft]:
 
 
 def _one_reading_per_cue(drafts: list[Draft]) -> list[Draft]:
-    """Where a sentence's one cue went to several claims, the best-scoring reading only.
+    """Where a sentence's one cue went to several claims, the best-scoring reading only. Done
+    sentence by sentence before one claim per key is kept, so a claim that loses here can still
+    stand on another sentence that offers it without a rival.
 
     A title belongs to one organisation ("City's director of football X" makes X director at
     City, not also at the other club of the sentence), and a score to one match (a "2-0 win"
@@ -110,7 +119,7 @@ def _cue_of(draft: Draft) -> tuple | None:
     claim = draft.claim
     sentence = claim.extra["sentence"]
     if claim.type == "holds_role":
-        return ("holds_role", claim.subject, claim.value, sentence)
+        return ("holds_role", claim.extra["subject_id"], claim.value, sentence)
     if claim.type == "match_result" and claim.value:
         return ("match_result", sentence, tuple(sorted(claim.value.split("-"))))
     return None

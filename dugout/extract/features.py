@@ -110,10 +110,15 @@ class PairIndex:
         return cls({k: sorted(v) for k, v in sentences.items()}, named, rank)
 
 
-def pair_features(candidate: Candidate, pairs: PairIndex) -> Features:
+def pair_features(candidate: Candidate, pairs: PairIndex | None) -> Features:
     """How the report treats this candidate's pair: in how many sentences it pairs the two (named
-    in both, and in any way), which of those sentences this is, and how high each party ranks
-    among the report's people or teams by mentions."""
+    in both, and in any way), which of those sentences this is, and how high each party ranks by
+    mentions among the report's people (a person) or its other named entities (a team).
+
+    The key keeps the parties' order, so a team-team pair written both ways round counts as two
+    (measured and shipped so; sorting them is a change to measure)."""
+    if pairs is None:
+        return {}
     key = pair_key(candidate)
     where = pairs.sentences.get(key, [candidate.sentence])
     nth = where.index(candidate.sentence) if candidate.sentence in where else 9
@@ -423,8 +428,7 @@ def candidate_features(candidate: Candidate, report: ReportView) -> Features:
     if candidate.position is not None:
         f.update(position_features(view, candidate, report))
     f.update(rivals(view, candidate))
-    if report.pairs is not None:
-        f.update(pair_features(candidate, report.pairs))
+    f.update(pair_features(candidate, report.pairs))
     if candidate.kind == "team_team":
         f.update(result_features(view, candidate))
     if TENSORS:
