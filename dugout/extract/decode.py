@@ -106,12 +106,12 @@ def _one_reading_per_cue(drafts: list[Draft]) -> list[Draft]:
     (thresholds chosen on them): roles F1 0.531 -> 0.552, results 0.535 -> 0.555. The same for
     a transfer's club took transfers from 0.616 to 0.584 (a sentence can move a player from one
     club to another), and for a job status's club it gained nothing, so they are not done."""
+    cues = [_cue_of(d) for d in drafts]
     best: dict[tuple, Draft] = {}
-    for d in drafts:
-        group = _cue_of(d)
-        if group is not None and (group not in best or d.score > best[group].score):
-            best[group] = d
-    return [d for d in drafts if (g := _cue_of(d)) is None or best[g] is d]
+    for d, cue in zip(drafts, cues, strict=True):
+        if cue is not None and (cue not in best or d.score > best[cue].score):
+            best[cue] = d
+    return [d for d, cue in zip(drafts, cues, strict=True) if cue is None or best[cue] is d]
 
 
 def _cue_of(draft: Draft) -> tuple | None:

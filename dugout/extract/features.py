@@ -53,23 +53,37 @@ class ReportView:
     title: str = ""
     year: int | None = None
     sentence_cache: dict[int, Features] = field(default_factory=dict)
+    rank: dict[str, int] = field(default_factory=dict)
+    """Each named entity's rank by mentions (0: the most named), among the report's people for a
+    person, among its other named entities for the rest."""
     pairs: PairIndex | None = None
-    """Where the report pairs each candidate's parties (`index_pairs`), for `pair_features`."""
+    """Where the report pairs each candidate's parties (`PairIndex.of`), for `pair_features`."""
 
     @classmethod
     def of(cls, resolved: ResolvedArticle, kb: KnowledgeBase, attributions: list[str | None]) -> ReportView:
-        counts = Counter(m.entity.id for s in resolved.sentences for m in s.mentions)
-        clubs = Counter(m.entity.id for s in resolved.sentences for m in s.mentions if m.kind == "club")
+        people: Counter[str] = Counter()
+        others: Counter[str] = Counter()
+        clubs: Counter[str] = Counter()
+        for view in resolved.sentences:
+            for m in view.mentions:
+                (people if m.kind == "person" else others)[m.entity.id] += 1
+                if m.kind == "club":
+                    clubs[m.entity.id] += 1
         published = resolved.article.published or ""
         return cls(
             resolved,
             kb,
             attributions,
-            counts,
-            [c for c, _ in clubs.most_common(3)],
-            (resolved.article.title or "").lower(),
-            int(published[:4]) if published[:4].isdigit() else None,
+            counts=people + others,
+            focus=[c for c, _ in clubs.most_common(3)],
+            title=(resolved.article.title or "").lower(),
+            year=int(published[:4]) if published[:4].isdigit() else None,
+            rank=_ranks(others) | _ranks(people),
         )
+
+
+def _ranks(counts: Counter[str]) -> dict[str, int]:
+    return {e: k for k, (e, _n) in enumerate(counts.most_common())}
 
 
 PairKey = tuple[str, str, str | None]
@@ -85,14 +99,13 @@ def pair_key(candidate: Candidate) -> PairKey:
 @dataclass
 class PairIndex:
     """For each pair of parties, the sentences where a candidate pairs them (any source), and
-    those where the sentence names both; and the report's people and teams ranked by mentions."""
+    those where the sentence names both."""
 
     sentences: dict[PairKey, list[int]]
     named: dict[PairKey, set[int]]
-    rank: dict[str, int]
 
     @classmethod
-    def of(cls, resolved: ResolvedArticle, candidates: list[Candidate]) -> PairIndex:
+    def of(cls, candidates: list[Candidate]) -> PairIndex:
         sentences: dict[PairKey, set[int]] = {}
         named: dict[PairKey, set[int]] = {}
         for c in candidates:
@@ -100,36 +113,28 @@ class PairIndex:
             sentences.setdefault(key, set()).add(c.sentence)
             if c.subject.source == "here" and (c.object is None or c.object.source == "here"):
                 named.setdefault(key, set()).add(c.sentence)
-        people: Counter[str] = Counter()
-        teams: Counter[str] = Counter()
-        for view in resolved.sentences:
-            for m in view.mentions:
-                (people if m.kind == "person" else teams)[m.entity.id] += 1
-        rank = {e: k for k, (e, _n) in enumerate(teams.most_common())}
-        rank.update({e: k for k, (e, _n) in enumerate(people.most_common())})
-        return cls({k: sorted(v) for k, v in sentences.items()}, named, rank)
+        return cls({k: sorted(v) for k, v in sentences.items()}, named)
 
 
-def pair_features(candidate: Candidate, pairs: PairIndex | None) -> Features:
+def pair_features(candidate: Candidate, report: ReportView) -> Features:
     """How the report treats this candidate's pair: in how many sentences it pairs the two (named
     in both, and in any way), which of those sentences this is, and how high each party ranks by
-    mentions among the report's people (a person) or its other named entities (a team).
+    mentions (`ReportView.rank`). None without a pair index (`instances_of` builds it).
 
     The key keeps the parties' order, so a team-team pair written both ways round counts as two
     (measured and shipped so; sorting them is a change to measure)."""
-    if pairs is None:
+    if report.pairs is None:
         return {}
     key = pair_key(candidate)
-    where = pairs.sentences.get(key, [candidate.sentence])
-    nth = where.index(candidate.sentence) if candidate.sentence in where else 9
+    where = report.pairs.sentences[key]
     f: Features = {
-        f"pair_named_n={_bucket(len(pairs.named.get(key, ())), (0, 1, 2, 3, 5))}": 1.0,
+        f"pair_named_n={_bucket(len(report.pairs.named.get(key, ())), (0, 1, 2, 3, 5))}": 1.0,
         f"pair_any_n={_bucket(len(where), (1, 2, 3, 5, 8))}": 1.0,
-        f"pair_nth={_bucket(nth, (0, 1, 2))}": 1.0,
-        f"s_rank_rep={_bucket(pairs.rank.get(candidate.subject.entity.id, 9), (0, 1, 2, 4))}": 1.0,
+        f"pair_nth={_bucket(where.index(candidate.sentence), (0, 1, 2))}": 1.0,
+        f"s_rank_rep={_bucket(report.rank.get(candidate.subject.entity.id, 9), (0, 1, 2, 4))}": 1.0,
     }
     if candidate.object is not None:
-        f[f"o_rank_rep={_bucket(pairs.rank.get(candidate.object.entity.id, 9), (0, 1, 2, 4))}"] = 1.0
+        f[f"o_rank_rep={_bucket(report.rank.get(candidate.object.entity.id, 9), (0, 1, 2, 4))}"] = 1.0
     return f
 
 
@@ -428,7 +433,7 @@ def candidate_features(candidate: Candidate, report: ReportView) -> Features:
     if candidate.position is not None:
         f.update(position_features(view, candidate, report))
     f.update(rivals(view, candidate))
-    f.update(pair_features(candidate, report.pairs))
+    f.update(pair_features(candidate, report))
     if candidate.kind == "team_team":
         f.update(result_features(view, candidate))
     if TENSORS:

@@ -28,6 +28,6 @@ def instances_of(resolved: ResolvedArticle, kb: KnowledgeBase, maker: CandidateM
     attributions = attributions_of(resolved, kb)
     report = ReportView.of(resolved, kb, [a.kind if a is not None else None for a in attributions])
     candidates = maker(resolved)
-    report.pairs = PairIndex.of(resolved, candidates)
+    report.pairs = PairIndex.of(candidates)
     features = [candidate_features(c, report) for c in candidates]
     return ReportInstances(resolved, candidates, features, attributions)
