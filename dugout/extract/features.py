@@ -154,7 +154,19 @@ def sentence_features(view: SentenceView, index: int, report: ReportView) -> Fea
     cached = report.sentence_cache.get(index)
     if cached is not None:
         return cached
-    span = view.span
+    f = _token_cues(view.span)
+    f.update(_root_cues(view.span.root))
+    f.update(_text_cues(view.text))
+    f.update(_years(view.text, report.year))
+    kind = report.attributions[index] if index < len(report.attributions) else None
+    f[f"attr={kind}"] = 1.0
+    f[f"sent_at={_bucket(index, (0, 1, 2, 4, 8, 16))}"] = 1.0
+    report.sentence_cache[index] = f
+    return f
+
+
+def _token_cues(span) -> Features:
+    """The sentence's content words, modal verbs, negations and conditionals."""
     f: Features = {}
     for tok in span:
         if tok.pos_ in CONTENT_POS and not tok.is_punct:
@@ -166,24 +178,27 @@ def sentence_features(view: SentenceView, index: int, report: ReportView) -> Fea
             f[f"neg={tok.lower_}"] = 1.0
         if tok.lower_ in ("if", "unless"):
             f["cond"] = 1.0
-    root = span.root
-    f[f"root={root.lemma_.lower()}"] = 1.0
-    f[f"root_tag={root.tag_}"] = 1.0
+    return f
+
+
+def _root_cues(root: Token) -> Features:
+    """The main verb, its tag and its auxiliaries: tense and voice ("has been sacked")."""
+    f: Features = {f"root={root.lemma_.lower()}": 1.0, f"root_tag={root.tag_}": 1.0}
     for child in root.children:
         if child.dep_ in ("aux", "auxpass"):
             f[f"root_aux={child.lemma_.lower()}"] = 1.0
-    text = view.text
+    return f
+
+
+def _text_cues(text: str) -> Features:
+    """Quotation, a question, a score written in the sentence."""
+    f: Features = {}
     if any(q in text for q in QUOTES) or text.count('"') >= 1:
         f["quote"] = 1.0
     if text.rstrip().endswith("?"):
         f["question"] = 1.0
     if SCORE.search(text):
         f["score_in_sentence"] = 1.0
-    f.update(_years(text, report.year))
-    kind = report.attributions[index] if index < len(report.attributions) else None
-    f[f"attr={kind}"] = 1.0
-    f[f"sent_at={_bucket(index, (0, 1, 2, 4, 8, 16))}"] = 1.0
-    report.sentence_cache[index] = f
     return f
 
 
