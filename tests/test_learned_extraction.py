@@ -154,6 +154,37 @@ def test_trees_read_every_positive_and_a_share_of_negatives() -> None:
     assert np.array_equal(kept, again)
 
 
+def test_values_are_read_by_trees_only_where_a_claim_can_stand(sample) -> None:
+    """A LightGBM model reads values with trees, and only for candidates whose type scores at
+    least `SCORE_FLOOR`, the lowest threshold training can choose: there the value is the trees'
+    best for that row alone; below it a candidate is no claim at any threshold, so no value is read
+    (None, and 0 for each value of a keyed type)."""
+    from lightgbm import LGBMClassifier
+
+    from dugout.extract.model import KEYED_VALUES, SCORE_FLOOR
+    from dugout.extract.train import THRESHOLD_GRID
+
+    assert min(THRESHOLD_GRID) >= SCORE_FLOOR
+    model = fit(sample, seed=1, learner="lightgbm", trees=10, tree_min_count=2, value_trees=10)
+    rows = [row for r in sample for row in r.rows]
+    predictions = model.predict(rows)
+    X = encode(model.vectorizer_, (r.features for r in rows))
+    trees = {t: m for t, m in model.values_.items() if isinstance(m, LGBMClassifier)}
+    assert {"coach_of", "transfer"} <= set(trees)
+    seen = Counter()
+    for k, prediction in enumerate(predictions):
+        for claim_type, value_model in trees.items():
+            if claim_type not in prediction.scores:
+                continue
+            above = prediction.scores[claim_type] >= SCORE_FLOOR
+            seen[above] += 1
+            alone = value_model.predict(model._value_input(claim_type, X[k]))[0]
+            assert prediction.values[claim_type] == (alone if above else None)
+            if claim_type in KEYED_VALUES and not above:
+                assert set(prediction.value_scores[claim_type].values()) == {0.0}
+    assert seen[True] and seen[False]
+
+
 def test_the_same_seed_gives_the_same_model(sample) -> None:
     first = fit(sample, seed=3, learner="lightgbm", trees=20, tree_min_count=2)
     second = fit(sample, seed=3, learner="lightgbm", trees=20, tree_min_count=2)

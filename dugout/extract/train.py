@@ -367,6 +367,7 @@ def _card(data, annotated, model, cv, folds, seed, seconds) -> dict:
             "trees": model.trees,
             "tree_min_count": model.tree_min_count,
             "negatives": model.negatives,
+            "value_trees": model.value_trees,
             "features": len(model.vectorizer_.vocabulary_),
             "seed": seed,
         },
