@@ -282,8 +282,9 @@ class ClaimModel:
         X = encode(self.vectorizer_, (r.features for r in rows))
         X_trees = self._detector_input(X)
         scores = {t: self._scores(t, X_trees, rows) for t in CLAIM_TYPES}
-        values = {t: self._values(t, X, scores[t] >= SCORE_FLOOR) for t in CLAIM_TYPES}
-        by_value = {t: self._value_probabilities(t, X, scores[t] >= SCORE_FLOOR) for t in KEYED_VALUES}
+        probabilities = {t: self._value_probabilities(t, X, scores[t] >= SCORE_FLOOR) for t in CLAIM_TYPES}
+        values = {t: _best_values(probabilities[t], len(rows)) for t in CLAIM_TYPES}
+        by_value = {t: probabilities[t] for t in KEYED_VALUES}
         orientation = _labels_of(
             self.orientation_,
             encode(self.orientation_vectorizer_, (orientation_cues(r.features) for r in rows)),
@@ -343,18 +344,6 @@ class ClaimModel:
         out[wanted] = _probabilities(model, X)[:, list(model.classes_).index(True)]
         return out
 
-    def _values(self, claim_type: str, X, wanted: np.ndarray) -> list[str | None]:
-        """Each row's value for one type: read for the `wanted` rows, None for the others."""
-        model = self.values_.get(claim_type)
-        if model is None or isinstance(model, str):
-            return _labels_of(model, X)
-        out: list[str | None] = [None] * X.shape[0]
-        if wanted.any():
-            proba = _probabilities(model, self._value_input(claim_type, X[wanted]))
-            for k, best in zip(np.flatnonzero(wanted), proba.argmax(axis=1), strict=True):
-                out[k] = str(model.classes_[best])
-        return out
-
     def _predict_manner(self, rows: list[Row], out: list[Prediction]) -> None:
         """Modality and polarity for each (candidate, type) whose score is worth a look."""
         wanted = [(k, t) for k, p in enumerate(out) for t, s in p.scores.items() if s >= SCORE_FLOOR]
@@ -400,6 +389,17 @@ def _compact(model):
         model.coef_ = model.coef_.astype(np.float32)
         model.intercept_ = model.intercept_.astype(np.float32)
     return model
+
+
+def _best_values(probabilities: dict[str, np.ndarray], n: int) -> list[str | None]:
+    """Each row's likeliest value from one type's value probabilities (`_value_probabilities`):
+    None where no value was read (no model, or every probability 0 below `SCORE_FLOOR`)."""
+    if not probabilities:
+        return [None] * n
+    names = list(probabilities)
+    table = np.column_stack([probabilities[v] for v in names])
+    best = table.argmax(axis=1)
+    return [names[b] if table[k, b] > 0 else None for k, b in enumerate(best)]
 
 
 def _probabilities(model, X) -> np.ndarray:
