@@ -7,7 +7,7 @@ cross-validation folds at training time (`dugout.extract.train`) and stored with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dugout.extract.attribution import Attribution
 from dugout.extract.model import Prediction
@@ -66,15 +66,39 @@ def decode(
     return [d.claim for d in chosen(offered)]
 
 
+NEWS_FIRST_TYPES = {"coach_of", "transfer", "candidate_for", "meeting", "contract_until"}
+"""Types whose key leaves the value out: where a report states the pair in several sentences,
+the claim is read from the first of them, the report's news (spec/claims.md: "the gold keeps the
+one that is the report's news"), with the best sentence's score as its confidence. Measured on
+5-fold out-of-fold predictions over train + dev: value agreement 0.876 -> 0.880 and modality
+0.868 -> 0.870 against the best-scoring sentence, F1 unchanged (the keys are the same)."""
+
+
 def chosen(offered: list[Draft]) -> list[Draft]:
     """The claims kept of those offered: one reading per cue within each sentence, then one
-    claim per key (its best-scoring evidence), in reading order."""
+    claim per key, in reading order: its best-scoring evidence, or for `NEWS_FIRST_TYPES` its
+    first sentence scoring at or above the threshold."""
     best: dict[tuple, Draft] = {}
+    first: dict[tuple, Draft] = {}
     for draft in _one_reading_per_cue(offered):
         if draft.key not in best or draft.score > best[draft.key].score:
             best[draft.key] = draft
-    drafts = _drop_unscored_results(list(best.values()))
-    return sorted(drafts, key=lambda d: (d.claim.extra["sentence"], -d.score))
+        if draft.key not in first or _sentence(draft) < _sentence(first[draft.key]):
+            first[draft.key] = draft
+    drafts = [_news_first(d, first[key]) for key, d in best.items()]
+    drafts = _drop_unscored_results(drafts)
+    return sorted(drafts, key=lambda d: (_sentence(d), -d.score))
+
+
+def _sentence(draft: Draft) -> int:
+    return draft.claim.extra["sentence"]
+
+
+def _news_first(best: Draft, first: Draft) -> Draft:
+    """The first sentence's claim with the best sentence's confidence, for `NEWS_FIRST_TYPES`."""
+    if best.claim.type not in NEWS_FIRST_TYPES or first is best:
+        return best
+    return Draft(replace(first.claim, confidence=best.claim.confidence), best.key, best.score)
 
 
 def _decisions(prediction: Prediction):
