@@ -14,7 +14,7 @@ What it prints, each from models that never saw the reports they are scored on:
    training reports (a seeded subsample), to show what more annotated reports buy.
 3. Trained on train alone (thresholds from its own cross-validation), scored on dev and seeds.
 
-`--fast` is the quick protocol for comparing two versions of the code (about 8 minutes on 2
+`--fast` is the quick protocol for comparing two versions of the code (about 10 minutes on 2
 cores, against 45 to 110 for the above): 5-fold out-of-fold predictions with each detector
 fitted on every positive and a seeded 30% of the negatives, thresholds chosen on those same
 predictions. The thresholds see the test reports, so its figure flatters; it is for differences,
