@@ -41,6 +41,7 @@ from dugout.evaluate import Score  # noqa: E402
 from dugout.extract.train import (  # noqa: E402
     ReportRows,
     choose_thresholds,
+    cross_validate,
     decode_all,
     fit,
     folds_of,
@@ -163,8 +164,7 @@ def main() -> None:
         *full[:2],
     )
     if args.claims:
-        with args.claims.open("w", encoding="utf-8") as f:
-            f.writelines(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in full[2])
+        _write_claims(args.claims, full[2])
     print("\nlearning curve (same outer folds, training reports subsampled):")
     out["learning_curve"] = {}
     for fraction in sorted(fractions):
@@ -184,21 +184,25 @@ def main() -> None:
 
 
 def _fast(reports: list[ReportRows], args, progress) -> None:
-    """The quick protocol (`--fast`): out-of-fold predictions, thresholds chosen on them."""
-    predictions = out_of_fold(reports, args.folds, args.seed, progress, negatives=0.3)
-    thresholds = choose_thresholds(reports, predictions)
-    claims = decode_all(reports, predictions, thresholds)
+    """The quick protocol (`--fast`): `train.cross_validate` (out-of-fold predictions, thresholds
+    chosen on them) with detectors on 30% of the negatives."""
+    cv = cross_validate(reports, args.folds, args.seed, progress, negatives=0.3)
     figures = table(
         f"fast protocol: {args.folds}-fold out-of-fold, 30% of negatives, thresholds chosen on the "
         f"same predictions ({len(reports)} reports, seed {args.seed})",
-        score_claims(reports, claims),
+        cv.score,
+        cv.fold_f1,
     )
-    print("thresholds: " + ", ".join(f"{t} {v:g}" for t, v in thresholds.items()))
+    print("thresholds: " + ", ".join(f"{t} {v:g}" for t, v in cv.thresholds.items()))
     if args.claims:
-        with args.claims.open("w", encoding="utf-8") as f:
-            f.writelines(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in claims)
+        _write_claims(args.claims, cv.claims)
     if args.json:
-        args.json.write_text(json.dumps({"fast": figures, "thresholds": thresholds}, indent=1), "utf-8")
+        args.json.write_text(json.dumps({"fast": figures, "thresholds": cv.thresholds}, indent=1), "utf-8")
+
+
+def _write_claims(path: Path, claims) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        f.writelines(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in claims)
 
 
 def _holdout(train: list[ReportRows], extractor, inner: int, seed: int, progress) -> dict[str, Score]:
