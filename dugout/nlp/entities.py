@@ -870,9 +870,10 @@ class Resolver:
             if label == "SURNAME" and not titled:
                 return None, None
             if label in ("PERSON", "SURNAME") or titled:
-                known = [p for p in self.kb.by_surname(words)]
-                if len(known) == 1:
-                    return known[0], "person"
+                known = self.kb.by_surname(words)
+                figure = known[0] if len(known) == 1 else self._anchored_figure(known, anchors)
+                if figure is not None:
+                    return figure, "person"
                 if (label == "PERSON" or titled) and words[0] not in GENERIC_WORDS:
                     return self._person_entity(span.text, local), "person"
             return None, None
@@ -914,11 +915,18 @@ class Resolver:
         holds or held a post, and the word is no first name and names nothing else."""
         if len(word) < 4 or self.kb.aliases.get((word,)) or self._is_first_name(word):
             return None
-        known = self.kb.by_surname((word,))
-        if len(known) != 1:
-            return None
-        roles = self.kb.roles_of.get(known[0].id, ())
-        return known[0] if any(r.role in PUBLIC_ROLES and anchors[r.organisation] for r in roles) else None
+        return self._anchored_figure(self.kb.by_surname((word,)), anchors)
+
+    def _anchored_figure(self, people: list[Entity], anchors: Counter[str]) -> Entity | None:
+        """The one person among namesakes who holds or held a post at a team the report names:
+        "Guardiola" beside Manchester City is the coach, not a player of the same surname, now
+        that the knowledge base holds thousands of players."""
+        posted = [
+            p
+            for p in people
+            if any(r.role in PUBLIC_ROLES and anchors[r.organisation] for r in self.kb.roles_of.get(p.id, ()))
+        ]
+        return posted[0] if len(posted) == 1 else None
 
     def _misspelt_club(self, word: str, anchors: Counter[str], local: dict[str, Entity]) -> Entity | None:
         """A slip of the keyboard on a club the report names correctly elsewhere ("Chennnaiyin" beside
