@@ -98,7 +98,7 @@ def test_resolution(resolved, doc, sentence, surface, name, kind) -> None:
 
 def test_new_people_are_kept_and_surnames_follow_them(resolved) -> None:
     """A person the knowledge base lacks is a new entity, and his surname later resolves to him.
-    (The report's first example, a women's-game coach, is in the knowledge base now.)"""
+    (Pinned first on a women's-game coach, who entered the knowledge base with the women's game.)"""
     article = resolved["p039"]
     corney = next(e for e in article.entities.values() if e.name == "Simon Corney")
     assert corney.known is False and corney.kind == "person"

@@ -911,8 +911,8 @@ class Resolver:
 
     def _public_figure(self, word: str, anchors: Counter[str]) -> Entity | None:
         """A coach or executive football copy calls by surname alone ("Guardiola's commitment"):
-        the knowledge base's only person of that surname, when the report names a team where he
-        holds or held a post, and the word is no first name and names nothing else."""
+        the one person of that surname who holds or held a post at a team the report names, when
+        the word is no first name and names nothing else."""
         if len(word) < 4 or self.kb.aliases.get((word,)) or self._is_first_name(word):
             return None
         return self._anchored_figure(self.kb.by_surname((word,)), anchors)
