@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from dugout.extract.features import result_features
+from dugout.extract.labels import key_matches
 from dugout.extract.pairs import Candidate, CandidateMaker, reports_result
 from dugout.kb.index import load_kb
 from dugout.kb.names import names_match
@@ -75,3 +77,58 @@ def test_implied_sides_only_for_results(proposed) -> None:
     )
     resolved, _ = proposed["t0181"]
     assert reports_result(resolved.sentences[_index(resolved, "1-0 win over Denmark")])
+
+
+MULTI_SCORE_REPORT = ("t0683", "losing the first leg 2-1 and the second leg 1-0")
+OUTCOME_REPORT = ("t0585", "1-0 victory away to 10-man AEK Athens")
+
+
+@pytest.fixture(scope="module")
+def results_proposed(train_articles) -> dict[str, tuple[ResolvedArticle, list[Candidate]]]:
+    articles = train_articles({MULTI_SCORE_REPORT[0], OUTCOME_REPORT[0]})
+    kb = load_kb()
+    resolver, maker = Resolver(kb), CandidateMaker(kb)
+    return {
+        parsed.article.id: (resolved := resolver.resolve(parsed), maker(resolved))
+        for parsed in parse_articles(articles)
+    }
+
+
+def _pair(candidates: list[Candidate], index: int, a: str, b: str) -> list[Candidate]:
+    return [
+        c
+        for c in candidates
+        if c.sentence == index
+        and c.kind == "team_team"
+        and {c.subject.entity.name, c.object.entity.name} == {a, b}
+    ]
+
+
+def test_each_score_of_a_sentence_is_a_candidate_of_its_own(results_proposed) -> None:
+    """Rule: a sentence giving two results of one pairing ("losing the first leg 2-1 and the
+    second leg 1-0") offers the pairing once per score, and a gold result labels only the
+    candidate that reads its score (the scorer keys a result on its score)."""
+    doc, sentence = MULTI_SCORE_REPORT
+    resolved, candidates = results_proposed[doc]
+    found = _pair(candidates, _index(resolved, sentence), "Barcelona Women", "Lyon Women")
+    assert sorted(c.score[1:] for c in found) == [(1, 0), (2, 1)]
+    gold = {"type": "match_result", "subject": "Lyon Women", "object": "Barcelona Women", "value": "1-0"}
+    assert [c.score[1:] for c in found if key_matches(c, gold)] == [(1, 0)]
+
+
+def test_a_score_is_read_with_how_each_team_stands_to_its_result_word(results_proposed) -> None:
+    """Rule: the result word nearest the score ("victory") is joined with each team's tie to it
+    (the subject of the clause it sits in; the object of "to"), so the orientation model can
+    tell the winner where the written order says nothing ("a 1-0 victory away to X")."""
+    doc, sentence = OUTCOME_REPORT
+    resolved, candidates = results_proposed[doc]
+    index = _index(resolved, sentence)
+    found = _pair(candidates, index, "Brighton & Hove Albion", "AEK Athens")
+    assert found
+    subject_first = [c for c in found if c.subject.entity.name == "Brighton & Hove Albion"] or found
+    features = result_features(resolved.sentences[index], subject_first[0])
+    sides = {"Brighton & Hove Albion": "s", "AEK Athens": "o"}
+    if subject_first[0].subject.entity.name != "Brighton & Hove Albion":
+        sides = {"Brighton & Hove Albion": "o", "AEK Athens": "s"}
+    assert features[f"res_role={sides['Brighton & Hove Albion']}:WIN:clause_nsubj"] == 1.0
+    assert features[f"res_role={sides['AEK Athens']}:WIN:prep_to"] == 1.0

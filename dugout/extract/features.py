@@ -465,22 +465,32 @@ def result_features(view: SentenceView, candidate: Candidate) -> Features:
     """How a score sits between two teams: before, between or after them, higher number first or
     not, and the result word it belongs to with that word's owner ("Barcelona's 6-1 win over X",
     "X 1-3 Y", "lost 2-0 to Y"). What says whose goals come first."""
-    doc = view.span.doc
-    match = SCORE.search(view.text)
+    match = SCORE.search(view.text, candidate.score[0] if candidate.score else 0)
     if match is None:
         return {"res_score=none": 1.0}
     a, b = int(match.group(1)), int(match.group(2))
     f: Features = {f"res_order={'draw' if a == b else 'desc' if a > b else 'asc'}": 1.0}
     score_span = view.span.char_span(match.start(), match.end(), alignment_mode="expand")
-    s, o = candidate.subject.mention, candidate.object.mention if candidate.object else None
     if score_span is None:
         return f
+    f.update(score_choice(view, candidate, score_span.start))
+    s, o = candidate.subject.mention, candidate.object.mention if candidate.object else None
     at = score_span.start
     if s is not None and o is not None and candidate.object.source == "here":
         first, second = sorted((s.start, o.start))
         where = "before" if at < first else "between" if at < second else "after"
         f[f"res_pos={where}"] = 1.0
         f[f"res_pos_s={'before' if at < s.start else 'after'}"] = 1.0
+    f.update(result_word(view, candidate, score_span))
+    f.update(outcome_roles(view, candidate, at))
+    return f
+
+
+def result_word(view: SentenceView, candidate: Candidate, score_span) -> Features:
+    """The word a score belongs to ("a 4-0 win", "lost 2-1"), and its owner where one is named
+    ("Barcelona's 6-1 win"): this candidate's subject, or another team."""
+    doc = view.span.doc
+    f: Features = {}
     head = score_span.root.head
     for k in (score_span.end, score_span.end + 1):
         if k < view.span.end and doc[k].pos_ == "NOUN":
@@ -490,11 +500,92 @@ def result_features(view: SentenceView, candidate: Candidate) -> Features:
     for child in head.children:
         if child.dep_ == "poss":
             owner = view.mention_at(child)
-            if owner is not None and s is not None and owner.entity.id == candidate.subject.entity.id:
+            if (
+                owner is not None
+                and candidate.subject.mention is not None
+                and owner.entity.id == candidate.subject.entity.id
+            ):
                 f[f"res_owner=s:{head.lemma_.lower()}"] = 1.0
             elif owner is not None:
                 f[f"res_owner=o:{head.lemma_.lower()}"] = 1.0
     return f
+
+
+def score_choice(view: SentenceView, candidate: Candidate, at: int) -> Features:
+    """For a candidate reading one of several scores: whether its score is the one nearest each
+    named team, and how far it is from the nearer ("beaten Roma 6-2 and PSG 2-1": PSG's is 2-1).
+    Nothing for a candidate of a sentence with one score."""
+    if candidate.score is None:
+        return {}
+    starts = []
+    for m in SCORE.finditer(view.text):
+        span = view.span.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None:
+            starts.append(span.start)
+    f: Features = {f"res_scores={_bucket(len(starts), (2, 3, 4))}": 1.0}
+    gaps = []
+    for side, party in (("s", candidate.subject), ("o", candidate.object)):
+        if party is None or party.mention is None or party.source != "here":
+            continue
+        nearest = min(starts, key=lambda k: abs(k - party.mention.start), default=at)
+        f[f"res_nearest_{side}={nearest == at}"] = 1.0
+        gaps.append(abs(at - party.mention.start))
+    if gaps:
+        f[f"res_gap={_bucket(min(gaps), (1, 2, 3, 5, 8))}"] = 1.0
+    return f
+
+
+OUTCOME_CLASSES = ("WIN", "LOSE", "DRAW")
+
+
+def outcome_class(token: Token) -> str | None:
+    """Whether a word reports winning, losing or a draw. "Defeat" is both in the lexicon: as a
+    verb it is a win ("Madrid defeated Barcelona"), as a noun a loss ("defeat to Arsenal")."""
+    found = [c for c in classes(_lemma(token)) if c in OUTCOME_CLASSES]
+    if len(found) > 1:
+        return "WIN" if token.pos_ == "VERB" else "LOSE"
+    return found[0] if found else None
+
+
+def outcome_roles(view: SentenceView, candidate: Candidate, score_at: int) -> Features:
+    """How each team stands to the result word nearest the score: its subject ("X beat"), its
+    object, the owner ("X's 4-1 rout"), after which preposition ("defeat to X", "win over X",
+    "beaten by X"), or the subject of the clause the word sits in ("X ... in a 1-0 triumph").
+    Joined with the word's class, so a linear model can read who won: a team under "win" as
+    subject won, under "defeat to" as object won, which neither the word nor the role says alone."""
+    words = [t for t in view.span if outcome_class(t) is not None]
+    if not words:
+        return {}
+    word = min(words, key=lambda t: abs(t.i - score_at))
+    cls = outcome_class(word)
+    f: Features = {}
+    for side, party in (("s", candidate.subject), ("o", candidate.object)):
+        if party is None or party.mention is None or party.source != "here":
+            continue
+        relation = _relation_to(group_head(_root(view.span.doc, party.mention)), word)
+        f[f"res_role={side}:{cls}:{relation}"] = 1.0
+        f[f"res_role={side}:{_lemma(word)}:{relation}"] = 1.0
+    return f
+
+
+def _relation_to(token: Token, word: Token, depth: int = 4) -> str:
+    """The team's tie to the result word: the preposition nearest the word on the way down to the
+    team ("prep_to" in "a win away to X", "prep_at" in "defeat at the hands of X"), else the
+    dependency of the word's child on that way ("nsubj", "poss"); "clause_nsubj" where the team
+    is the subject of a clause above the word, however deep ("Albion guaranteed a finish ...
+    thanks to a 1-0 victory"); else "none"."""
+    below, node, preposition = None, token, None
+    for _ in range(depth):
+        if node.head.i == node.i:
+            break
+        below, node = node, node.head
+        if node.i == word.i:
+            return f"prep_{preposition}" if preposition else below.dep_
+        if node.pos_ == "ADP" or node.dep_ == "agent":
+            preposition = _lemma(node)
+    if token.dep_ in ("nsubj", "nsubjpass") and token.head.i in {a.i for a in word.ancestors}:
+        return f"clause_{token.dep_}"
+    return "none"
 
 
 def rivals(view: SentenceView, candidate: Candidate) -> Features:

@@ -9,6 +9,7 @@ positive nor a negative. Every other candidate is a negative.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from dugout.evaluate import names_match, squash
@@ -49,9 +50,20 @@ def key_matches(candidate: Candidate, gold: dict) -> bool:
         return candidate.position == gold.get("value") and names_match(s, cs)
     if t == "job_status" and o is None:
         return names_match(s, cs)
+    if t == "match_result" and not _same_score(candidate, gold.get("value")):
+        return False
     if names_match(s, cs) and names_match(o, co):
         return True
     return t in ("meeting", "match_result") and names_match(s, co) and names_match(o, cs)
+
+
+def _same_score(candidate: Candidate, value: str | None) -> bool:
+    """Whether a candidate reading one of a sentence's several scores reads the gold claim's
+    (in either order: which way round is the orientation model's to decide)."""
+    if candidate.score is None or not value:
+        return True
+    numbers = re.findall(r"\d+", value)
+    return sorted(int(n) for n in numbers) == sorted(candidate.score[1:])
 
 
 def evidence_sentences(resolved: ResolvedArticle, evidence: str) -> set[int]:

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from dugout.extract.scores import scores_in
 from dugout.kb.index import KnowledgeBase
 from dugout.kb.model import Entity
 from dugout.nlp.entities import Mention, ResolvedArticle, SentenceView
@@ -69,7 +70,10 @@ class Candidate:
     """A proposed claim: a sentence of a report and the parties it may be about.
 
     For `team_need`, `object` is None and `position` is the position the sentence names
-    (with `position_at`, the token index of its word)."""
+    (with `position_at`, the token index of its word). For `team_team` in a sentence that
+    gives several scores ("lost the first leg 2-1 and the second 1-0"), `score` is the one this
+    candidate reads, as (character offset in the sentence, first number, second number): each
+    score is a result of its own, so each gets its candidate."""
 
     doc: str
     sentence: int
@@ -78,6 +82,7 @@ class Candidate:
     object: Party | None
     position: str | None = None
     position_at: int | None = None
+    score: tuple[int, int, int] | None = None
 
     @property
     def types(self) -> tuple[str, ...]:
@@ -244,6 +249,9 @@ def _team_pairs(
         named.add(entity.id)
         main = Party(entity, None, source)
         out.extend(Candidate(doc, index, "team_team", main, Party(t.entity, t, "here")) for t in teams)
+    scores = scores_in(view.text)
+    if len(scores) > 1:
+        return [replace(c, score=score) for c in out for score in scores]
     return out
 
 

@@ -10,17 +10,27 @@ finds the score and turns it.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from dugout.extract.pairs import Candidate
-from dugout.nlp.entities import SentenceView
+if TYPE_CHECKING:
+    from dugout.extract.pairs import Candidate
+    from dugout.nlp.entities import SentenceView
 
 SCORE = re.compile(r"(?<![\d/.:\-–])(\d{1,2})\s?[-–—]\s?(\d{1,2})(?!\d|[/:%]|[.,]\d|\s?[-–]\s?\d)")
 """A score: "4-0", "2 – 1", at a sentence's end too ("beat Barcelona 1-0."), not a date or a time."""
 GOALLESS = re.compile(r"\b(?:goalless|scoreless)\b", re.IGNORECASE)
 
 
+def scores_in(text: str) -> list[tuple[int, int, int]]:
+    """Every score of a text as (character offset, first number, second number)."""
+    return [(m.start(), int(m.group(1)), int(m.group(2))) for m in SCORE.finditer(text)]
+
+
 def written_score(view: SentenceView, candidate: Candidate) -> tuple[int, int] | None:
-    """The score of the sentence closest to the candidate's named teams, as written."""
+    """The candidate's own score where it reads one of several (`Candidate.score`), else the
+    score of the sentence closest to its named teams, as written."""
+    if candidate.score is not None:
+        return candidate.score[1], candidate.score[2]
     text = view.text
     found = [(m.start(), int(m.group(1)), int(m.group(2))) for m in SCORE.finditer(text)]
     if not found:
