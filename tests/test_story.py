@@ -339,6 +339,21 @@ def test_cli_story_brief_timeline_outlets(seed_db: str, united: str) -> None:
     assert any(json.loads(line)["outlet"] == "The Scottish Sun" for line in result.output.splitlines())
 
 
+def test_a_name_the_knowledge_base_knows_reads_its_entitys_story(seed_db: str) -> None:
+    """Rule: claims carry canonical names, so a query no claim carries but that the knowledge
+    base gives one entity as another name ("Don Carlo", "Los Blancos") reads that entity's
+    story, under its canonical name; a name it does not know still finds nothing."""
+    with Store.open(seed_db) as store:
+        coach = story_of(store, "Don Carlo")
+        club = story_of(store, "Los Blancos")
+        nobody = story_of(store, "Nobody Atall")
+    assert coach is not None and coach.name == "Carlo Ancelotti"
+    assert club is not None and club.name == "Real Madrid" and club.kind == "club"
+    assert nobody is None
+    result = runner.invoke(app, ["story", "Don Carlo", "--db", seed_db])
+    assert result.exit_code == 0 and "Carlo Ancelotti" in result.output
+
+
 def test_cli_unknown_name_is_one_line_and_status_1(seed_db: str) -> None:
     result = runner.invoke(app, ["story", "Nobody Atall", "--db", seed_db])
     assert result.exit_code == 1

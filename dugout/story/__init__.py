@@ -72,13 +72,35 @@ def complete_story(store: Any, inp: StoryInput) -> Story:
 
 
 def story_input(store: Any, name: str, as_of: str | None = None, track: dict[str, Any] | None = None):
-    """The claims about a name up to a date, with the track record; None when nothing names it."""
+    """The claims about a name up to a date, with the track record; None when nothing names it.
+
+    A name stored under no claim but known to the knowledge base as another form of one
+    entity's name ("Robert Page" for Rob Page, "Gio van Bronckhorst") reads that entity's
+    story: claims carry canonical names, and a reader types the form he knows."""
     inp = load_story(store, name, as_of, with_track=track is None)
     if not inp.claims:
-        return None
+        known = known_as(name)
+        if known is None:
+            return None
+        inp = load_story(store, known, as_of, with_track=track is None)
+        if not inp.claims:
+            return None
     if track is not None:
         inp.track = track
     return inp
+
+
+def known_as(name: str) -> str | None:
+    """The canonical name of the one entity the knowledge base knows by `name`, when it is
+    another name than the one asked (None when it knows none, or several)."""
+    from dugout.kb.index import load_kb
+    from dugout.kb.names import fold
+
+    found = {e.name for e in load_kb().lookup(name)}
+    if len(found) != 1:
+        return None
+    canonical = found.pop()
+    return canonical if fold(canonical) != fold(name) else None
 
 
 def related_job_claims(store: Any, inp: Any) -> list[StoryClaim]:
