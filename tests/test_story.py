@@ -350,8 +350,9 @@ def test_a_name_the_knowledge_base_knows_reads_its_entitys_story(seed_db: str) -
     assert coach is not None and coach.name == "Carlo Ancelotti"
     assert club is not None and club.name == "Real Madrid" and club.kind == "club"
     assert nobody is None
-    result = runner.invoke(app, ["story", "Don Carlo", "--db", seed_db])
-    assert result.exit_code == 0 and "Carlo Ancelotti" in result.output
+    for verb in ("story", "brief", "timeline"):
+        result = runner.invoke(app, [verb, "Don Carlo", "--db", seed_db])
+        assert result.exit_code == 0 and "Carlo Ancelotti" in result.output, verb
 
 
 def test_cli_unknown_name_is_one_line_and_status_1(seed_db: str) -> None:

@@ -173,12 +173,12 @@ def register(app: typer.Typer) -> None:
 
             dugout timeline "Real Madrid" --json
         """
-        from dugout.story import load_story
+        from dugout.story import story_input
         from dugout.story import timeline as build_timeline
 
         with _open(db) as store:
-            inp = load_story(store, name, check_date(as_of), with_track=False)
-        if not inp.claims:
+            inp = story_input(store, name, check_date(as_of), track={})
+        if inp is None:
             fail(f"no stored claims about {name!r}")
         rows = []
         for e in build_timeline(inp.claims):
