@@ -27,7 +27,7 @@ from spacy.tokens import Token
 
 from dugout.extract.lexicon import classes
 from dugout.extract.pairs import Candidate, Party
-from dugout.extract.scores import SCORE
+from dugout.extract.scores import SCORE, scores_in
 from dugout.kb.index import KnowledgeBase
 from dugout.nlp.entities import Mention, ResolvedArticle, SentenceView
 
@@ -517,11 +517,8 @@ def score_choice(view: SentenceView, candidate: Candidate, at: int) -> Features:
     Nothing for a candidate of a sentence with one score."""
     if candidate.score is None:
         return {}
-    starts = []
-    for m in SCORE.finditer(view.text):
-        span = view.span.char_span(m.start(), m.end(), alignment_mode="expand")
-        if span is not None:
-            starts.append(span.start)
+    spans = (view.span.char_span(k, k + 1, alignment_mode="expand") for k, _, _ in scores_in(view.text))
+    starts = [span.start for span in spans if span is not None]
     f: Features = {f"res_scores={_bucket(len(starts), (2, 3, 4))}": 1.0}
     gaps = []
     for side, party in (("s", candidate.subject), ("o", candidate.object)):

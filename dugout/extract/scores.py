@@ -31,10 +31,9 @@ def written_score(view: SentenceView, candidate: Candidate) -> tuple[int, int] |
     score of the sentence closest to its named teams, as written."""
     if candidate.score is not None:
         return candidate.score[1], candidate.score[2]
-    text = view.text
-    found = [(m.start(), int(m.group(1)), int(m.group(2))) for m in SCORE.finditer(text)]
+    found = scores_in(view.text)
     if not found:
-        return (0, 0) if GOALLESS.search(text) else None
+        return (0, 0) if GOALLESS.search(view.text) else None
     anchors = [
         party.mention.start
         for party in (candidate.subject, candidate.object)
