@@ -132,3 +132,41 @@ def test_a_score_is_read_with_how_each_team_stands_to_its_result_word(results_pr
         sides = {"Brighton & Hove Albion": "o", "AEK Athens": "s"}
     assert features[f"res_role={sides['Brighton & Hove Albion']}:WIN:clause_nsubj"] == 1.0
     assert features[f"res_role={sides['AEK Athens']}:WIN:prep_to"] == 1.0
+
+
+HINDSIGHT_REPORT = ("t0031", "Brazil wants to appoint Ancelotti as their new head coach")
+
+
+def test_a_role_begun_after_the_report_is_not_read(train_articles) -> None:
+    """Rule: the extractor reads only the roles the knowledge base could have held when the report
+    came out. A report of April 2025 linking Ancelotti with Brazil (his spell there begins in May
+    2025) gets no knowledge-base tie for the pair, and Brazil is not offered as a team he is known
+    at, while his Real Madrid spell, begun in 2021, is read: what the detectors learn from old
+    reports then holds for new ones, whose appointments the knowledge base does not yet know."""
+    from dugout.extract.features import ReportView, kb_pair_features
+
+    doc, sentence = HINDSIGHT_REPORT
+    kb = load_kb()
+    parsed = next(iter(parse_articles(train_articles({doc}))))
+    resolved = Resolver(kb).resolve(parsed)
+    published = resolved.article.published
+    ancelotti = next(e for e in kb.lookup("Carlo Ancelotti") if e.kind == "person")
+    known = {kb.entities[r.organisation].name for r in kb.roles_known(ancelotti.id, published)}
+    assert "Real Madrid" in known and "Brazil" not in known
+    assert any(
+        r.role == "head_coach" and kb.entities[r.organisation].name == "Brazil"
+        for r in kb.roles_of[ancelotti.id]
+    )
+    candidates = CandidateMaker(kb)(resolved)
+    index = _index(resolved, sentence)
+    pair = [
+        c
+        for c in candidates
+        if c.sentence == index and c.subject.entity.id == ancelotti.id and c.object is not None
+    ]
+    brazil = [c for c in pair if c.object.entity.name == "Brazil"]
+    assert brazil and all(c.object.source == "here" for c in brazil)
+    report = ReportView.of(resolved, kb, [None] * len(resolved.sentences))
+    assert not kb_pair_features(brazil[0].subject, brazil[0].object, report)
+    madrid = [c for c in pair if c.object.entity.name == "Real Madrid"]
+    assert madrid and kb_pair_features(madrid[0].subject, madrid[0].object, report)

@@ -370,17 +370,17 @@ def party_features(party: Party, side: str, report: ReportView) -> Features:
     words = e.name.lower().split()
     if words and words[-1] in report.title:
         f[f"{side}_in_title"] = 1.0
-    for role in report.kb.roles_of.get(e.id, ()):
+    for role in report.kb.roles_known(e.id, report.resolved.article.published):
         f[f"{side}_kb_role={role.role}"] = 1.0
     return f
 
 
 def kb_pair_features(subject: Party, obj: Party, report: ReportView) -> Features:
     """What the knowledge base knows of the person at the team: a role, and whether it is held
-    at the report's date, over, or yet to come."""
+    at the report's date or over (roles begun later are not read: `KnowledgeBase.roles_known`)."""
     published = report.resolved.article.published
     f: Features = {}
-    for role in report.kb.roles_of.get(subject.entity.id, ()):
+    for role in report.kb.roles_known(subject.entity.id, published):
         if role.organisation != obj.entity.id:
             continue
         f[f"kb_pair={role.role}"] = 1.0
@@ -388,8 +388,6 @@ def kb_pair_features(subject: Party, obj: Party, report: ReportView) -> Features
             tense = "now"
         elif published and role.end and role.end < published[: len(role.end)]:
             tense = "past"
-        elif published and role.start and role.start > published[: len(role.start)]:
-            tense = "future"
         else:
             tense = "undated"
         f[f"kb_pair_{tense}={role.role}"] = 1.0

@@ -132,10 +132,10 @@ def focus_person(resolved: ResolvedArticle) -> Entity | None:
     return resolved.entities.get(counts.most_common(1)[0][0]) if counts else None
 
 
-def kb_teams(kb: KnowledgeBase, person: Entity) -> list[Entity]:
-    """Teams the knowledge base knows this person at, in any role and any year."""
+def kb_teams(kb: KnowledgeBase, person: Entity, published: str | None) -> list[Entity]:
+    """Teams the knowledge base knows this person at by the report's date, in any role."""
     out: list[Entity] = []
-    for role in kb.roles_of.get(person.id, ()):
+    for role in kb.roles_known(person.id, published):
         team = kb.entities.get(role.organisation)
         if team is not None and team.is_team and team not in out:
             out.append(team)
@@ -171,6 +171,7 @@ class CandidateMaker:
         doc = resolved.article.id
         focus = focus_teams(resolved)
         star = focus_person(resolved)
+        published = resolved.article.published
         out: list[Candidate] = []
         before: list[Mention] = []
         before_people: list[Mention] = []
@@ -178,7 +179,7 @@ class CandidateMaker:
             people = _first_mentions(view.mentions, lambda m: m.kind == "person")
             teams = _first_mentions(view.mentions, is_team)
             bodies = _first_mentions(view.mentions, lambda m: m.kind == "federation")
-            out.extend(self._person_team(doc, index, people, teams + bodies, before, focus))
+            out.extend(self._person_team(doc, index, people, teams + bodies, before, focus, published))
             if not people:
                 out.extend(_implied_people(doc, index, teams, before_people, star))
             out.extend(_pairs(doc, index, "person_person", people))
@@ -188,13 +189,13 @@ class CandidateMaker:
             before_people = people
         return out
 
-    def _person_team(self, doc, index, people, teams, before, focus) -> list[Candidate]:
+    def _person_team(self, doc, index, people, teams, before, focus, published) -> list[Candidate]:
         out = []
         for person in people:
             parties = [Party(t.entity, t, "here") for t in teams]
             implied = [(m.entity, m, "before") for m in before]
             implied += [(club, None, "focus") for club in focus]
-            implied += [(team, None, "kb") for team in kb_teams(self.kb, person.entity)]
+            implied += [(team, None, "kb") for team in kb_teams(self.kb, person.entity, published)]
             seen = {p.entity.id for p in parties}
             for entity, mention, source in implied:
                 if entity.id not in seen:

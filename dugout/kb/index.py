@@ -98,6 +98,12 @@ class KnowledgeBase:
             if org:
                 self.roles_at[org].append(resolved)
 
+    def roles_known(self, person_id: str, date: str | None) -> list[Role]:
+        """The person's roles the knowledge base could have held on a report's date (`Role.begun_by`):
+        what the extractor reads, so that what it learns from old reports holds for new ones,
+        whose appointments the knowledge base does not yet know."""
+        return [r for r in self.roles_of.get(person_id, ()) if r.begun_by(date)]
+
     def _index(self, entity: Entity) -> None:
         names = (entity.name, *entity.aliases)
         for name in names:

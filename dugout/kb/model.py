@@ -60,3 +60,9 @@ class Role:
         if self.start and self.start[: len(date)] > date[: len(self.start)]:
             return False
         return not self.end or self.end >= date[: len(self.end)]
+
+    def begun_by(self, date: str | None) -> bool:
+        """Whether the role had begun by an ISO date (None or undated: yes). A role that begins
+        after a report is hindsight: a knowledge base kept up to date could not have held it
+        when the report came out, so the extractor must not lean on it there."""
+        return not (date and self.start and self.start > date[: len(self.start)])
