@@ -57,7 +57,7 @@ class Role:
         """Whether the role was held on an ISO date (None: now)."""
         if date is None:
             return not self.end
-        if self.start and self.start[: len(date)] > date[: len(self.start)]:
+        if not self.begun_by(date):
             return False
         return not self.end or self.end >= date[: len(self.end)]
 
@@ -65,4 +65,4 @@ class Role:
         """Whether the role had begun by an ISO date (None or undated: yes). A role that begins
         after a report is hindsight: a knowledge base kept up to date could not have held it
         when the report came out, so the extractor must not lean on it there."""
-        return not (date and self.start and self.start > date[: len(self.start)])
+        return not (date and self.start and self.start[: len(date)] > date[: len(self.start)])
