@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from dugout.extract.features import result_features
+from dugout.extract.features import ReportView, kb_pair_features, result_features
 from dugout.extract.labels import key_matches
 from dugout.extract.pairs import Candidate, CandidateMaker, reports_result
 from dugout.kb.index import load_kb
@@ -143,8 +143,6 @@ def test_a_role_begun_after_the_report_is_not_read(train_articles) -> None:
     2025) gets no knowledge-base tie for the pair, and Brazil is not offered as a team he is known
     at, while his Real Madrid spell, begun in 2021, is read: what the detectors learn from old
     reports then holds for new ones, whose appointments the knowledge base does not yet know."""
-    from dugout.extract.features import ReportView, kb_pair_features
-
     doc, sentence = HINDSIGHT_REPORT
     kb = load_kb()
     parsed = next(iter(parse_articles(train_articles({doc}))))

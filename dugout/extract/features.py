@@ -384,12 +384,10 @@ def kb_pair_features(subject: Party, obj: Party, report: ReportView) -> Features
         if role.organisation != obj.entity.id:
             continue
         f[f"kb_pair={role.role}"] = 1.0
-        if published and role.active_on(published):
-            tense = "now"
-        elif published and role.end and role.end < published[: len(role.end)]:
-            tense = "past"
-        else:
+        if not published:
             tense = "undated"
+        else:  # a role read here has begun by then, so one not held then is over
+            tense = "now" if role.active_on(published) else "past"
         f[f"kb_pair_{tense}={role.role}"] = 1.0
     return f
 
