@@ -271,6 +271,36 @@ def test_a_sentence_that_ends_a_post_ends_it(
     assert story.roles[0].claims[-1].outlet == "The Namibian"  # the outlet from the URL's domain
 
 
+def test_a_spell_ends_on_the_day_its_end_was_reported_not_the_newest_former_mention(
+    corpus: dict[str, dict], reports: dict[str, dict], tmp_path: Path
+) -> None:
+    """Rule: the day a post ended is its first firm end after the last report of him in post,
+    not the newest claim about it: a report of February 2025 calling ten Hag "former manager"
+    of Manchester United leaves the brief saying his spell ended on 28 October 2024."""
+    namibian = corpus["ziv-gdelt-06be042bfaad"]  # 28 October 2024: "ten Hag's reign ... came to an end"
+    ended = claim(
+        namibian, "coach_of", "Erik ten Hag", "Manchester United", "current", "rollercoaster reign as"
+    )
+    later = reports["t0236"]  # 14 February 2025
+    former = claim(
+        later, "coach_of", "Erik ten Hag", "Manchester United", "former", "Former manager Erik ten Hag"
+    )
+    before = [
+        (r, [claim(r, "coach_of", "Erik ten Hag", "Manchester United", "current", frag)])
+        for r, frag in (
+            (reports["t0149"], "Manchester United manager Erik ten Hag may be"),
+            (reports["t0187"], "Manchester United manager Erik ten Hag has been torn"),
+        )
+    ]
+    with Store.open(store_of(tmp_path, *before, (namibian, [ended]), (later, [former]))) as store:
+        story = story_of(store, "Erik ten Hag")
+    assert story is not None and story.as_of == "2025-02-14"
+    assert _line(story, "Manchester United").value == "former"
+    assert render(story).startswith(
+        "Erik ten Hag's spell as head coach of Manchester United ended on 28 October 2024"
+    )
+
+
 def test_a_sacking_not_the_former_it_implies_ends_the_post(reports: dict[str, dict], tmp_path: Path) -> None:
     """One report says a coach was sacked and (so) is a former coach, stored in either order:
     the sacking is what ended the post, so the story keeps his job status there (dismissed)."""

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dugout.output import Format, check_date, fail, output_options, print_rows
+from dugout.story.phrases import counted
 
 DbOpt = Annotated[
     str | None,
@@ -107,7 +108,7 @@ def _print_story(story: Any) -> None:
         ruled = f"; ruled out by {_cites(cand.ruled_out)}" if cand.ruled_out else ""
         stand_in = " — stand-in only if needed" if cand.conditional_only else ""
         cands.append(
-            f"{cand.name}: {cand.stage}, {len(cand.outlets)} outlet(s), latest {cand.latest}"
+            f"{cand.name}: {cand.stage}, {counted(len(cand.outlets), 'outlet')}, latest {cand.latest}"
             f"{stand_in}{ruled} — {dates}"
         )
     title = f"Candidates for the {story.candidates[0].job} job (ranked)" if story.candidates else ""

@@ -15,7 +15,7 @@ from dugout.kb.names import fold, names_match, short_name
 from .dates import days_between, month_name
 from .lines import SHOWN, strongest
 from .load import StoryClaim
-from .phrases import role_name
+from .phrases import counted, role_name
 from .state import Line, Story
 
 MAX_NAMES = 6
@@ -223,7 +223,7 @@ def _job(story: Story, job: Any, short: str) -> list[Sentence]:
     out.append(
         Sentence(
             f"{short}'s job at {job.club} {looks} (confidence {job.confidence:.2f}, "
-            f"{len({c.voice for c in job.support})} independent outlet(s) for, "
+            f"{counted(len({c.voice for c in job.support}), 'independent outlet')} for, "
             f"{len({c.voice for c in job.against})} against)",
             [],
         )
@@ -260,7 +260,7 @@ def _last_post(story: Story, name: str) -> list[Sentence]:
     if not ended:
         return []
     ln = ended[0]
-    end = max(ln.claims, key=lambda c: (c.published or "", c.id or 0))
+    end = ln.end or max(ln.claims, key=lambda c: (c.published or "", c.id or 0))
     how = f": {end.claim.value}" if end.claim.type == "job_status" else ""
     club = ln.party
     return [Sentence(f"{name}'s spell as head coach of {club} ended {_on(end.published)}{how}", [end])]

@@ -86,6 +86,8 @@ class Line:
     note: str = ""
     party: str | None = None
     """The other party the line is about, where it has one: the club of a post, the coach of a club."""
+    end: StoryClaim | None = None
+    """For a past post the reports saw end: the claim that ended it (`standing.Option.ended_by`)."""
 
     @property
     def voices(self) -> list[str]:

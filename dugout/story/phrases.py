@@ -100,3 +100,8 @@ def attributed(c: Claim) -> str:
     if c.attribution:
         return f", according to {c.attribution}"
     return ""
+
+
+def counted(n: int, noun: str) -> str:
+    """ "1 outlet", "3 outlets": a count as a reader writes it, not "outlet(s)"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -15,7 +15,7 @@ from dugout.kb.names import fold, names_match
 
 from .lines import Line, group_by, object_is, order_key, subject_is
 from .load import StoryClaim
-from .phrases import phrase
+from .phrases import counted, phrase
 from .standing import Option, Standing, options_of, weigh
 
 COACH_WORDS = {"current": "head coach", "interim": "interim coach", "incoming": "incoming coach"}
@@ -111,7 +111,7 @@ def _outweighed_note(option: Option, now: Option | None) -> str:
     reports = f"{n} report{'s' if n != 1 else ''}"
     if now is None:
         return f"{reports}; not borne out by other reports"
-    return f"{reports}; outweighed by {len(now.voices)} outlet(s) reporting {now.name}"
+    return f"{reports}; outweighed by {counted(len(now.voices), 'outlet')} reporting {now.name}"
 
 
 def coaching_posts(
@@ -159,7 +159,17 @@ def coaching_posts(
         )
     past = {o.key: o for o in sorted(standing.ended, key=_end_key, reverse=True)}
     for o in past.values():
-        lines.append(Line("role", f"former coach of {o.name}", _evidence(o), "former", _end_note(o), o.name))
+        lines.append(
+            Line(
+                "role",
+                f"former coach of {o.name}",
+                _evidence(o),
+                "former",
+                _end_note(o),
+                o.name,
+                o.ended_by(),
+            )
+        )
     for o in standing.superseded:
         past[o.key] = o
         note = f"last reported {o.last.isoformat()}"

@@ -78,22 +78,26 @@ class Option:
         return max(day_of(c) for c in self.support)
 
     def ended_by(self) -> StoryClaim | None:
-        """The newest end that no support follows, when it is news: a sacking or resignation
-        the report states (fact or reported), or ends from two voices, or a post only one voice
-        ever reported. A stray "former" does not end a post many outlets report."""
+        """What ended the post, when the newest end has no support after it and is news: a
+        sacking or resignation the report states (fact or reported), or ends from two voices, or
+        a post only one voice ever reported. A stray "former" does not end a post many outlets
+        report. The claim given is the spell's first firm end (else its first end), not the
+        newest: "former manager X" a year on does not move the day the spell ended."""
         if not self.ends:
             return None
-        # on one day a sacking or resignation says more than the "former coach" that follows from it
-        end = max(self.ends, key=lambda c: (day_of(c), c.claim.type == "job_status", c.id or 0))
-        if any(day_of(c) > day_of(end) or c.doc == end.doc for c in self.support):
+        newest = max(self.ends, key=lambda c: (day_of(c), c.claim.type == "job_status", c.id or 0))
+        if any(day_of(c) > day_of(newest) or c.doc == newest.doc for c in self.support):
             return None
         last = max((day_of(c) for c in self.support), default=date.min)
         after = [c for c in self.ends if day_of(c) >= last]
-        firm = any(
-            (c.claim.type == "job_status" or ends_post(c.claim)) and c.claim.modality in FIRM for c in after
-        )
+        firm = [
+            c
+            for c in after
+            if (c.claim.type == "job_status" or ends_post(c.claim)) and c.claim.modality in FIRM
+        ]
         if firm or len({c.voice or c.doc for c in after}) >= 2 or len(self.voices) <= 1:
-            return end
+            # on one day a sacking or resignation says more than the "former coach" that follows from it
+            return min(firm or after, key=lambda c: (day_of(c), c.claim.type != "job_status", c.id or 0))
         return None
 
 
