@@ -41,7 +41,7 @@ def train_command(
             min=0,
             help="Cross-validation folds by report that choose the thresholds (0 or 1: none, all 0.5).",
         ),
-    ] = 3,  # train.FOLDS (not imported here: the CLI starts without scikit-learn)
+    ] = 5,  # train.FOLDS (not imported here: the CLI starts without scikit-learn)
     trees: Annotated[
         int, typer.Option("--trees", min=1, help="Boosting rounds of each claim type's detector.")
     ] = 200,
