@@ -88,9 +88,15 @@ def club_standing(claims: list[StoryClaim], club: str, as_of: str | None) -> Sta
     return weigh(options.values(), as_of, lambda o: o.key in known)
 
 
-def _end_note(option: Option) -> str:
-    """ "dismissed (BBC Sport, 2024-10-28)", "ended (The Namibian, 2024-10-28)": what ended the post."""
+def _former_line(section: str, text: str, option: Option) -> Line:
+    """A past post's line: its evidence, what ended it (`Option.ended_by`, read once) and the note
+    saying so."""
     end = option.ended_by()
+    return Line(section, text, _evidence(option), "former", _end_note(option, end), option.name, end)
+
+
+def _end_note(option: Option, end: StoryClaim | None) -> str:
+    """ "dismissed (BBC Sport, 2024-10-28)", "ended (The Namibian, 2024-10-28)": what ended the post."""
     if end is None or not option.support:
         return ""  # only a "former" mention: a past post, not a spell the reports saw end
     how = end.claim.value if end.claim.type == "job_status" else "ended"
@@ -108,7 +114,7 @@ def _evidence(option: Option) -> list[StoryClaim]:
 
 def _outweighed_note(option: Option, now: Option | None) -> str:
     n = len({c.doc for c in option.support})
-    reports = f"{n} report{'s' if n != 1 else ''}"
+    reports = counted(n, "report")
     if now is None:
         return f"{reports}; not borne out by other reports"
     return f"{reports}; outweighed by {counted(len(now.voices), 'outlet')} reporting {now.name}"
@@ -159,17 +165,7 @@ def coaching_posts(
         )
     past = {o.key: o for o in sorted(standing.ended, key=_end_key, reverse=True)}
     for o in past.values():
-        lines.append(
-            Line(
-                "role",
-                f"former coach of {o.name}",
-                _evidence(o),
-                "former",
-                _end_note(o),
-                o.name,
-                o.ended_by(),
-            )
-        )
+        lines.append(_former_line("role", f"former coach of {o.name}", o))
     for o in standing.superseded:
         past[o.key] = o
         note = f"last reported {o.last.isoformat()}"
@@ -265,7 +261,7 @@ def club_staff(
             )
         )
     for o in standing.ended:
-        lines.append(Line("staff", f"former coach: {o.name}", _evidence(o), "former", _end_note(o), o.name))
+        lines.append(_former_line("staff", f"former coach: {o.name}", o))
     lines += _held_roles(claims, club, "staff")
     return lines
 
@@ -276,6 +272,6 @@ def current_club(standing: Standing) -> str | None:
 
 
 def last_ended(standing: Standing) -> Option | None:
-    """The option whose end is newest: where a coach without a post now was last."""
-    ended = [o for o in standing.ended if o.ended_by() is not None]
-    return max(ended, key=lambda o: order_key(o.ended_by()), default=None)  # type: ignore[arg-type]
+    """The option whose spell ended last (`Option.ended_by`): where a coach without a post now was last."""
+    ended = [(o, end) for o in standing.ended if (end := o.ended_by()) is not None]
+    return max(ended, key=lambda pair: order_key(pair[1]), default=(None, None))[0]
