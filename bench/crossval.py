@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dugout.evaluate import Score  # noqa: E402
 from dugout.extract.train import (  # noqa: E402
     ReportRows,
-    choose_thresholds,
+    choose_cutoffs,
     cross_validate,
     decode_all,
     fit,
@@ -58,11 +58,11 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 
 def nested_fold(train: list[ReportRows], test: list[ReportRows], inner: int, seed: int, **params):
-    """Claims of `test` from a model fitted on `train`, thresholds from an inner CV on `train`."""
+    """Claims of `test` from a model fitted on `train`, cutoffs from an inner CV on `train`."""
     predictions = out_of_fold(train, inner, seed, **params)
-    thresholds = choose_thresholds(train, predictions)
+    cutoffs = choose_cutoffs(train, predictions)
     model = fit(train, seed, **params)
-    return decode_all(test, [model.predict(r.rows) for r in test], thresholds), thresholds
+    return decode_all(test, [model.predict(r.rows) for r in test], cutoffs), cutoffs
 
 
 def outer_cv(
@@ -202,8 +202,9 @@ def _fast(reports: list[ReportRows], args, progress) -> None:
             cv.score,
             cv.fold_f1,
         )
-        print("thresholds: " + ", ".join(f"{t} {v:g}" for t, v in cv.thresholds.items()))
-        runs[seed] = {"fast": figures, "thresholds": cv.thresholds}
+        print("thresholds: " + ", ".join(f"{t} {v:g}" for t, v in cv.cutoffs.thresholds.items()))
+        print("margins: " + ", ".join(f"{t} {v:g}" for t, v in cv.cutoffs.margins.items()))
+        runs[seed] = {"fast": figures, "thresholds": cv.cutoffs.thresholds, "margins": cv.cutoffs.margins}
         if args.claims:
             suffix = f".seed{seed}" if len(seeds) > 1 else ""
             _write_claims(args.claims.with_name(args.claims.stem + suffix + args.claims.suffix), cv.claims)
@@ -236,7 +237,7 @@ def _write_claims(path: Path, claims) -> None:
 def _holdout(train: list[ReportRows], extractor, inner: int, seed: int, progress) -> dict[str, Score]:
     """The model of train alone (its thresholds from its own CV) on dev and the seeds."""
     task = progress.add_task("train alone -> dev, seeds", total=1)
-    thresholds = choose_thresholds(train, out_of_fold(train, inner, seed))
+    cutoffs = choose_cutoffs(train, out_of_fold(train, inner, seed))
     model = fit(train, seed)
     scores = {}
     for name in ("dev", "seeds"):
@@ -244,7 +245,7 @@ def _holdout(train: list[ReportRows], extractor, inner: int, seed: int, progress
         if not (folder / "gold.jsonl").is_file():
             continue
         held = prepare(read_annotated(folder), extractor)
-        scores[name] = score_claims(held, decode_all(held, [model.predict(r.rows) for r in held], thresholds))
+        scores[name] = score_claims(held, decode_all(held, [model.predict(r.rows) for r in held], cutoffs))
     progress.advance(task)
     return scores
 

@@ -28,11 +28,13 @@ from dugout.extract.pipeline import SHIPPED_MODEL, Extractor
 from dugout.extract.train import (
     FOLDS,
     TrainingDataError,
+    cutoffs_of,
     decode_all,
     fit,
     prepare,
     read_annotated,
     score_claims,
+    uniform,
 )
 
 SAMPLE = 12
@@ -74,12 +76,12 @@ def _claims(reports, model, one_at_a_time: bool = True):
         for r in reports:
             predictions.append(flat[k : k + len(r.rows)])
             k += len(r.rows)
-    return [c.to_dict() for c in decode_all(reports, predictions, model.thresholds_)]
+    return [c.to_dict() for c in decode_all(reports, predictions, cutoffs_of(model))]
 
 
 def test_the_model_learns_the_reports_it_is_trained_on(sample, small_model) -> None:
     s = score_claims(
-        sample, decode_all(sample, [small_model.predict(r.rows) for r in sample], small_model.thresholds_)
+        sample, decode_all(sample, [small_model.predict(r.rows) for r in sample], cutoffs_of(small_model))
     )
     precision, recall, f1 = s.total()
     assert f1 > 0.8, s.per_type()  # a model that cannot fit 12 reports has a broken label or feature path
@@ -265,6 +267,7 @@ def test_the_shipped_model_loads_small_with_its_card() -> None:
     assert size < 25 * 1024 * 1024
     assert card["trained_on"]["reports"] >= 600 and card["cross_validation"]["folds"] == FOLDS
     assert set(model.thresholds_) == set(card["thresholds"])
+    assert model.margins_ == card["margins"] and set(model.margins_) == set(card["thresholds"])
 
 
 def test_the_seed_reports_give_their_central_claims(shared_dir: Path) -> None:
@@ -410,6 +413,57 @@ def test_a_title_or_a_score_read_two_ways_keeps_its_best_reading_sentence_by_sen
     }
 
 
+def test_a_subjects_weaker_reading_of_a_sentence_gives_way_to_its_type_margin() -> None:
+    """General rule of decoding, on hand-made offers: in one sentence, a subject's claim of a type
+    scoring under the type's margin times its best claim of that type is dropped ("joined Arsenal
+    from West Ham" moves him to one club); readings that score alike stay (two suitors), as do
+    another sentence's, another type's (no margin), and a job status's other value (its own key)."""
+    from dugout.extract.decode import chosen
+
+    offered = [
+        _draft("transfer", "Declan Rice", "Arsenal", "signed", 1, 0.8),
+        _draft("transfer", "Declan Rice", "West Ham United", "signed", 1, 0.4),
+        _draft("transfer", "Declan Rice", "Chelsea", "interest", 2, 0.6),
+        _draft("transfer", "Declan Rice", "Manchester City", "interest", 2, 0.5),
+        _draft("candidate_for", "Thomas Frank", "Tottenham Hotspur", "linked", 1, 0.8),
+        _draft("candidate_for", "Thomas Frank", "Brentford", "linked", 1, 0.2),
+        _draft("job_status", "Gareth Southgate", "England", "at_risk", 4, 0.8),
+        _draft("job_status", "Gareth Southgate", "England", "sacked", 4, 0.2),
+    ]
+    margins = {"transfer": 0.7}
+
+    def kept(margins):
+        return {(d.claim.object, d.claim.value, d.claim.extra["sentence"]) for d in chosen(offered, margins)}
+
+    every = {(d.claim.object, d.claim.value, d.claim.extra["sentence"]) for d in offered}
+    assert kept({}) == kept({"transfer": 0.0}) == every
+    assert kept(margins) == kept({}) - {("West Ham United", "signed", 1)}
+    assert ("Brentford", "linked", 1) not in kept({"candidate_for": 0.5})
+    assert ("England", "sacked", 4) in kept({"job_status": 0.85})
+
+
+def test_drafts_read_once_at_a_low_threshold_give_each_higher_ones_claims(sample, small_model) -> None:
+    """What `train.choose_cutoffs` relies on to try every threshold and margin in one reading:
+    the drafts offered at a low threshold, those under a higher one left out, give exactly the
+    claims decoding at the higher one gives."""
+    from dugout.extract.decode import chosen, offers
+    from dugout.records import CLAIM_TYPES
+
+    predictions = [small_model.predict(r.rows) for r in sample]
+    lowest = uniform(0.05).thresholds
+    low = [
+        offers(r.instances.resolved, r.instances.candidates, p, r.instances.attributions, lowest)
+        for r, p in zip(sample, predictions, strict=True)
+    ]
+    for threshold, margin in ((0.05, 0.0), (0.3, 0.0), (0.3, 0.7), (0.6, 0.85)):
+        direct = decode_all(sample, predictions, uniform(threshold, margin))
+        margins = dict.fromkeys(CLAIM_TYPES, margin)
+        above = [[d for d in drafts if d.score >= threshold] for drafts in low]
+        kept = [d.claim for drafts in above for d in chosen(drafts, margins)]
+        assert [c.to_dict() for c in kept] == [c.to_dict() for c in direct]
+    assert direct
+
+
 def test_a_pair_stated_twice_is_read_from_its_first_sentence_with_its_best_score() -> None:
     """General rule of decoding, on hand-made offers: where the value is not part of the key, the
     claim of a pair stated in several sentences takes the first sentence's evidence, value and
@@ -435,8 +489,7 @@ def test_a_pair_stated_twice_is_read_from_its_first_sentence_with_its_best_score
 def test_one_cue_gives_one_role_and_one_result(sample, small_model) -> None:
     """General rule of decoding: a title in a sentence goes to one organisation, and a score to one
     pairing of teams, even at a threshold low enough to offer several."""
-    thresholds = dict.fromkeys(small_model.thresholds_, 0.01)
-    claims = decode_all(sample, [small_model.predict(r.rows) for r in sample], thresholds)
+    claims = decode_all(sample, [small_model.predict(r.rows) for r in sample], uniform(0.01))
     roles = Counter(
         (c.doc, c.subject, c.value, c.extra["sentence"]) for c in claims if c.type == "holds_role"
     )

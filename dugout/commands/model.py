@@ -39,7 +39,8 @@ def train_command(
         typer.Option(
             "--folds",
             min=0,
-            help="Cross-validation folds by report that choose the thresholds (0 or 1: none, all 0.5).",
+            help="Cross-validation folds by report that choose the thresholds and margins (0 or 1: "
+            "none; thresholds all 0.5, no margins).",
         ),
     ] = 5,  # train.FOLDS (not imported here: the CLI starts without scikit-learn)
     trees: Annotated[
@@ -61,8 +62,9 @@ def train_command(
 
     Each folder holds articles.jsonl (input records) and gold.jsonl (claims as spec/claims.md
     defines them), like ../shared/eval/train. Every report is parsed once; its candidates are
-    labelled with the gold claims; a 3-fold cross-validation by report chooses each claim type's
-    threshold and measures the model on reports it never saw; the final model is fitted on all of
+    labelled with the gold claims; a 5-fold cross-validation by report chooses each claim type's
+    threshold and margin (how far under a subject's best reading of a sentence a reading may
+    score and stay) and measures the model on reports it never saw; the final model is fitted on all of
     them and saved with its card (meta.json). Deterministic for a given seed.
 
     Example:
@@ -141,7 +143,7 @@ def print_card(card: dict, folder: Path) -> None:
         console.print("no cross-validation was run (--folds 0)")
         return
     table = Table(title=f"{cv['folds']}-fold cross-validation by report", title_justify="left")
-    for column in ("type", "P", "R", "F1", "tp", "fp", "fn", "threshold"):
+    for column in ("type", "P", "R", "F1", "tp", "fp", "fn", "threshold", "margin"):
         table.add_column(column, justify="left" if column == "type" else "right")
     for claim_type, row in cv["per_type"].items():
         table.add_row(
@@ -149,8 +151,11 @@ def print_card(card: dict, folder: Path) -> None:
             *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1")),
             *(str(int(row[k])) for k in ("tp", "fp", "fn")),
             str(card.get("thresholds", {}).get(claim_type, "")),
+            str(card.get("margins", {}).get(claim_type, "")),
         )
-    table.add_row("TOTAL", f"{cv['precision']:.3f}", f"{cv['recall']:.3f}", f"{cv['f1']:.3f}", "", "", "", "")
+    table.add_row(
+        "TOTAL", f"{cv['precision']:.3f}", f"{cv['recall']:.3f}", f"{cv['f1']:.3f}", "", "", "", "", ""
+    )
     console.print(table)
     agreement = cv.get("agreement", {})
     console.print(

@@ -132,6 +132,10 @@ class ClaimModel:
     """The `extract.screen.SentenceScreen` that chooses which sentences of a very long report to
     parse, fitted by `dugout train` beside the detectors (None in a model without one: every
     sentence is parsed)."""
+    margins_: dict[str, float] | None = None
+    """Per claim type, the share of its subject's best reading of a sentence a reading must reach
+    (`decode.weaker_readings`), chosen with the thresholds by `dugout train` (None in a model
+    saved before there were margins: every reading is kept)."""
 
     def __init__(
         self,
@@ -203,6 +207,7 @@ class ClaimModel:
             self.vectorizer_.restrict(support)
             X = X[:, support]
         self.thresholds_: dict[str, float] = dict.fromkeys(CLAIM_TYPES, 0.5)
+        self.margins_: dict[str, float] | None = dict.fromkeys(CLAIM_TYPES, 0.0)
         counts = np.asarray((X != 0).sum(axis=0)).ravel()
         self.tree_columns_ = (
             np.flatnonzero(counts >= self.tree_min_count) if self.learner == "lightgbm" else None

@@ -97,7 +97,14 @@ class Extractor:
             mine = predictions[at : at + len(inst.candidates)]
             at += len(inst.candidates)
             out.append(
-                decode(inst.resolved, inst.candidates, mine, inst.attributions, self.model.thresholds_)
+                decode(
+                    inst.resolved,
+                    inst.candidates,
+                    mine,
+                    inst.attributions,
+                    self.model.thresholds_,
+                    self.model.margins_,
+                )
             )
         return out
 

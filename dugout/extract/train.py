@@ -9,7 +9,7 @@ predicts), lay the gold claims onto its candidates (`labels`), then
 
 - cross-validate by report (`GroupKFold`, no report in both a training and a test fold) to get
   every report's predictions from a model that never saw it;
-- choose each claim type's threshold on those out-of-fold predictions;
+- choose each claim type's threshold and margin on those out-of-fold predictions;
 - fit the final model on every report and save it with its card (what it was trained on, the
   library versions, the cross-validated figures).
 """
@@ -31,7 +31,7 @@ from sklearn.model_selection import GroupKFold
 
 from dugout.evaluate import Score, score
 from dugout.extract.annotated import AnnotationError, annotated_lines
-from dugout.extract.decode import decode
+from dugout.extract.decode import chosen, decode, offers
 from dugout.extract.instances import ReportInstances
 from dugout.extract.labels import label_candidates
 from dugout.extract.model import ClaimModel, Prediction, Row, save_model
@@ -47,6 +47,9 @@ from dugout.records import CLAIM_TYPES, Article, Claim
 
 THRESHOLD_GRID = (0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
 """The thresholds tried for each claim type on the out-of-fold predictions."""
+MARGIN_GRID = (0.0, 0.5, 0.7, 0.85)
+"""The margins tried for each claim type with its thresholds (`decode.weaker_readings`; 0 keeps
+every reading of a sentence)."""
 SEED = 0
 FOLDS = 5
 """Folds of the cross-validation by report that chooses the thresholds of `dugout train`. Five:
@@ -177,13 +180,25 @@ def out_of_fold(
     return predictions
 
 
+@dataclass(frozen=True)
+class Cutoffs:
+    """How scores become claims, per claim type: the threshold a reading must reach, and the
+    share of its subject's best reading of the sentence it must reach (`decode.weaker_readings`)."""
+
+    thresholds: dict[str, float]
+    margins: dict[str, float]
+
+
 def decode_all(
-    reports: Sequence[ReportRows], predictions: Sequence[list[Prediction]], thresholds: dict[str, float]
+    reports: Sequence[ReportRows], predictions: Sequence[list[Prediction]], cutoffs: Cutoffs
 ) -> list[Claim]:
     out: list[Claim] = []
     for report, preds in zip(reports, predictions, strict=True):
         inst = report.instances
-        out.extend(decode(inst.resolved, inst.candidates, preds, inst.attributions, thresholds))
+        found = decode(
+            inst.resolved, inst.candidates, preds, inst.attributions, cutoffs.thresholds, cutoffs.margins
+        )
+        out.extend(found)
     return out
 
 
@@ -200,31 +215,54 @@ def _text_of(report: ReportRows) -> str:
     return squash((article.title or "") + " " + article.text)
 
 
-def choose_thresholds(
+def cutoffs_of(model: ClaimModel) -> Cutoffs:
+    """The cutoffs a trained model decodes with (no margins in a model saved before them)."""
+    return Cutoffs(model.thresholds_, model.margins_ or {})
+
+
+def uniform(threshold: float, margin: float = 0.0) -> Cutoffs:
+    """The same threshold and margin for every claim type."""
+    return Cutoffs(dict.fromkeys(CLAIM_TYPES, threshold), dict.fromkeys(CLAIM_TYPES, margin))
+
+
+def choose_cutoffs(
     reports: Sequence[ReportRows],
     predictions: Sequence[list[Prediction]],
     grid: Sequence[float] = THRESHOLD_GRID,
-) -> dict[str, float]:
-    """Each type's threshold: the one of the grid that gives the type its best F1 (ties: the higher)."""
-    per_threshold = {
-        t: score_claims(reports, decode_all(reports, predictions, dict.fromkeys(CLAIM_TYPES, t))).per_type()
-        for t in grid
-    }
-    chosen = {}
-    for claim_type in CLAIM_TYPES:
-        chosen[claim_type] = max(grid, key=lambda t: (per_threshold[t].get(claim_type, {}).get("f1", 0.0), t))
-    return chosen
+    margins: Sequence[float] = MARGIN_GRID,
+) -> Cutoffs:
+    """Each type's threshold and margin: the pair of the grids that gives the type its best F1
+    (ties: the higher threshold, then the smaller margin). A type's claims do not depend on
+    another type's cutoffs, so each type is chosen on its own. Each report's drafts are read once,
+    at the lowest threshold (`decode.offers`), and those above each threshold kept."""
+    offered = []
+    for report, preds in zip(reports, predictions, strict=True):
+        inst = report.instances
+        lowest = dict.fromkeys(CLAIM_TYPES, min(grid))
+        offered.append(offers(inst.resolved, inst.candidates, preds, inst.attributions, lowest))
+    per_pair = {}
+    for t in grid:
+        above = [[d for d in drafts if d.score >= t] for drafts in offered]
+        for m in margins:
+            claims = [d.claim for drafts in above for d in chosen(drafts, dict.fromkeys(CLAIM_TYPES, m))]
+            per_pair[t, m] = score_claims(reports, claims).per_type()
+
+    def best(claim_type: str) -> tuple[float, float]:
+        return max(per_pair, key=lambda tm: (per_pair[tm].get(claim_type, {}).get("f1", 0.0), tm[0], -tm[1]))
+
+    picked = {claim_type: best(claim_type) for claim_type in CLAIM_TYPES}
+    return Cutoffs({t: tm[0] for t, tm in picked.items()}, {t: tm[1] for t, tm in picked.items()})
 
 
 @dataclass
 class CrossValidation:
-    """Out-of-fold figures: the score, the thresholds chosen, and each fold's F1."""
+    """Out-of-fold figures: the score, the cutoffs chosen, and each fold's F1."""
 
     score: Score
-    thresholds: dict[str, float]
+    cutoffs: Cutoffs
     fold_f1: list[float]
     claims: list[Claim]
-    """Every report's claims from the model that did not see it, at the chosen thresholds."""
+    """Every report's claims from the model that did not see it, at the chosen cutoffs."""
 
 
 def cross_validate(
@@ -235,15 +273,15 @@ def cross_validate(
     **params,
 ) -> CrossValidation:
     predictions = out_of_fold(reports, folds, seed, progress, **params)
-    thresholds = choose_thresholds(reports, predictions)
-    claims = decode_all(reports, predictions, thresholds)
+    cutoffs = choose_cutoffs(reports, predictions)
+    claims = decode_all(reports, predictions, cutoffs)
     by_fold = []
     for _train, test in folds_of(len(reports), folds, seed):
         part = [reports[i] for i in test]
         by_fold.append(
-            score_claims(part, decode_all(part, [predictions[i] for i in test], thresholds)).total()[2]
+            score_claims(part, decode_all(part, [predictions[i] for i in test], cutoffs)).total()[2]
         )
-    return CrossValidation(score_claims(reports, claims), thresholds, by_fold, claims)
+    return CrossValidation(score_claims(reports, claims), cutoffs, by_fold, claims)
 
 
 def versions() -> dict[str, str]:
@@ -293,7 +331,7 @@ def train(
         progress.advance(task)
         model.screen_, screen_card = fit_sentence_screen(annotated, folds, seed, progress)
     if cv is not None:
-        model.thresholds_ = cv.thresholds
+        model.thresholds_, model.margins_ = cv.cutoffs.thresholds, cv.cutoffs.margins
     card = _card(data, annotated, model, cv, folds, seed, time.monotonic() - started)
     card["sentence_screen"] = screen_card
     save_model(model, output, card)
@@ -374,6 +412,7 @@ def _card(data, annotated, model, cv, folds, seed, seconds) -> dict:
             "seed": seed,
         },
         "thresholds": model.thresholds_,
+        "margins": model.margins_,
         "cross_validation": (
             {
                 "folds": folds,
