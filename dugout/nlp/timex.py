@@ -74,8 +74,8 @@ def resolve_expression(text: str, published: str | None, future: bool = False) -
     if m:
         key = "summer" if m[1] == "end of the season" else m[1]
         return f"{m[2]}-{season_month[key]:02d}"
-    m = re.search(r"\b(" + "|".join(MONTHS) + r")\s+((?:19|20)\d{2})\b", t)
-    if m:
+    m = re.search(r"\b(" + "|".join(MONTHS) + r"),?\s+((?:19|20)\d{2})\b", t)
+    if m:  # "June 2025", "the end of June, 2025"
         return f"{m[2]}-{MONTHS.index(m[1]) + 1:02d}"
     m = re.fullmatch(r"(?:in\s+|since\s+|back\s+in\s+)?((?:19|20)\d{2})", t)
     if m:
@@ -125,6 +125,11 @@ def resolve_expression(text: str, published: str | None, future: bool = False) -
             if m[2].startswith("month"):
                 return _month_shift(pub, -n)
             return (pub - timedelta(weeks=n)).strftime("%Y-%m")
+    m = re.search(r"\bend of (the|this) (current )?(?:season|campaign)\b", t)
+    if m and (future or m[1] == "this" or m[2]):
+        # the season under way, or one a forward-looking sentence speaks of: it runs August to
+        # May, so before August it ends this June, from August the next
+        return f"{pub.year if pub.month <= 7 else pub.year + 1}-06"
     if "last year" in t or "last season" in t:
         return str(pub.year - 1)
     if "this year" in t:
