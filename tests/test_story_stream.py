@@ -46,7 +46,7 @@ def reports(shared_dir: Path) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def corpus(shared_dir: Path) -> dict[str, dict]:
     """The few corpus reports the tests use, read from the stream itself."""
-    wanted = {"ziv-gdelt-06be042bfaad"}
+    wanted = {"ziv-gdelt-06be042bfaad", "ziv-gdelt-de8c20b989e2"}
     found: dict[str, dict] = {}
     with (shared_dir / "corpus" / "football_news.jsonl").open(encoding="utf-8") as f:
         for line in f:
@@ -299,6 +299,31 @@ def test_a_spell_ends_on_the_day_its_end_was_reported_not_the_newest_former_ment
     assert render(story).startswith(
         "Erik ten Hag's spell as head coach of Manchester United ended on 28 October 2024"
     )
+
+
+def test_a_contract_without_an_end_date_is_told_only_while_he_is_in_post(
+    corpus: dict[str, dict], reports: dict[str, dict], tmp_path: Path
+) -> None:
+    """Rule: a contract claim the report gives no end date for says something only while he is in
+    post ("under contract; the reports give no end date"); once he has left, the brief leaves it
+    out instead of "had been due to run until an unknown date"."""
+    tipped = corpus["ziv-gdelt-de8c20b989e2"]  # 26 September 2023
+    rm = "Real Madrid"
+    then = [
+        claim(tipped, "coach_of", "Carlo Ancelotti", rm, "current", "tipped to replace Carlo Ancelotti"),
+        claim(tipped, "contract_until", "Carlo Ancelotti", rm, None, "contract at the Santiago Bernabeu"),
+    ]
+    later = reports["t0255"]  # 12 June 2025: "who replaced Carlo Ancelotti at the helm"
+    replaced = [
+        claim(later, "coach_of", "Carlo Ancelotti", rm, "former", "who replaced Carlo Ancelotti"),
+        claim(later, "coach_of", "Xabi Alonso", rm, "current", "who replaced Carlo Ancelotti"),
+    ]
+    with Store.open(store_of(tmp_path, (tipped, then), (later, replaced))) as store:
+        in_post = story_of(store, "Carlo Ancelotti", as_of="2023-09-26")
+        gone = story_of(store, "Carlo Ancelotti")
+    assert in_post is not None and gone is not None
+    assert "Ancelotti is under contract; the reports give no end date" in render(in_post)
+    assert "contract" not in render(gone) and "unknown date" not in render(gone)
 
 
 def test_a_sacking_not_the_former_it_implies_ends_the_post(reports: dict[str, dict], tmp_path: Path) -> None:

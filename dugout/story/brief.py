@@ -177,12 +177,18 @@ def _person(story: Story) -> list[Sentence]:
 
 
 def _contracts(story: Story, short: str, current: bool) -> list[Sentence]:
-    """The contract sentences: runs until, stale while he is still in post, or had been due to run."""
+    """The contract sentences: runs until, stale while he is still in post, or had been due to run.
+    A contract with no end date says something only while he is in post ("a contract that runs
+    until an unknown date" says nothing), so one at a club he has left is not told."""
     out: list[Sentence] = []
     stale_ids = {s.claim.id for s in story.stale}
     for ln in story.contracts:
         c = ln.claims[0]
-        if c.id in stale_ids and current:
+        if not c.claim.when and not current:
+            continue
+        if not c.claim.when:
+            out.append(Sentence(f"{short} is under contract; the reports give no end date", [c]))
+        elif c.id in stale_ids and current:
             s = next(s for s in story.stale if s.claim.id == c.id)
             later = s.later[-1] if s.later else None
             tail = (
