@@ -9,17 +9,19 @@ What it prints, each from models that never saw the reports they are scored on:
 
 1. 5-fold cross-validation by report over ../shared/eval/train + ../shared/eval/dev (folds fixed
    by the seed): per-type P/R/F1, value / polarity / modality agreement, evidence not verbatim,
-   and the spread of F1 across folds. Each outer fold's thresholds are chosen by an inner
-   cross-validation on that fold's training reports only, so no test report touches them.
+   and the spread of F1 across folds. Each outer fold's thresholds and margins are chosen by an
+   inner cross-validation on that fold's training reports only, so no test report touches them.
 2. A learning curve: the same outer folds, each model trained on 25%, 50% and 100% of its
    training reports (a seeded subsample), to show what more annotated reports buy.
-3. Trained on train alone (thresholds from its own cross-validation), scored on dev and seeds.
+3. Trained on train alone (thresholds and margins from its own cross-validation), scored on dev
+   and seeds.
 
 `--fast` is the quick protocol for comparing two versions of the code (about 10 minutes on 2
 cores, against 45 to 110 for the above): 5-fold out-of-fold predictions with each detector
-fitted on every positive and a seeded 30% of the negatives, thresholds chosen on those same
-predictions. The thresholds see the test reports, so its figure flatters (0.005 against
-thresholds chosen on the other folds); it is for differences, not the figure that counts. Run
+fitted on every positive and a seeded 30% of the negatives, thresholds and margins chosen on
+those same predictions. They see the test reports, so its figure flatters (0.005 against
+thresholds chosen on the other folds, measured before there were margins); it is for
+differences, not the figure that counts. Run
 it with `--seeds 0,1,2` and compare means: one version of the code gave 0.6212, 0.6256 and
 0.6218 on 2026-12-06, and one seed cannot show a change of less than about 0.005.
 
@@ -122,7 +124,7 @@ def main() -> None:
     )
     parser.add_argument("--data", type=Path, action="append", help="annotated folders [train and dev]")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--inner", type=int, default=3, help="inner folds that choose thresholds")
+    parser.add_argument("--inner", type=int, default=3, help="inner folds that choose thresholds and margins")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--seeds", help="--fast only: comma-separated fold seeds, run in turn, then their mean (0,1,2)"
@@ -165,7 +167,7 @@ def main() -> None:
     full = results[max(fractions)]
     out["cross_validation"] = table(
         f"{args.folds}-fold cross-validation by report over {', '.join(f.name for f in folders)} "
-        f"({len(reports)} reports; thresholds by an inner {args.inner}-fold CV)",
+        f"({len(reports)} reports; thresholds and margins by an inner {args.inner}-fold CV)",
         *full[:2],
     )
     if args.claims:
@@ -190,14 +192,14 @@ def main() -> None:
 
 def _fast(reports: list[ReportRows], args, progress) -> None:
     """The quick protocol (`--fast`): `train.cross_validate` (out-of-fold predictions, thresholds
-    chosen on them) with detectors on 30% of the negatives, once per seed of `--seeds` (else
+    and margins chosen on them) with detectors on 30% of the negatives, once per seed of `--seeds` (else
     `--seed`), then the mean and spread over the seeds."""
     seeds = [int(x) for x in args.seeds.split(",")] if args.seeds else [args.seed]
     runs = {}
     for seed in seeds:
         cv = cross_validate(reports, args.folds, seed, progress, negatives=0.3)
         figures = table(
-            f"fast protocol: {args.folds}-fold out-of-fold, 30% of negatives, thresholds chosen on "
+            f"fast protocol: {args.folds}-fold out-of-fold, 30% of negatives, cutoffs chosen on "
             f"the same predictions ({len(reports)} reports, seed {seed})",
             cv.score,
             cv.fold_f1,
@@ -235,7 +237,7 @@ def _write_claims(path: Path, claims) -> None:
 
 
 def _holdout(train: list[ReportRows], extractor, inner: int, seed: int, progress) -> dict[str, Score]:
-    """The model of train alone (its thresholds from its own CV) on dev and the seeds."""
+    """The model of train alone (its thresholds and margins from its own CV) on dev and the seeds."""
     task = progress.add_task("train alone -> dev, seeds", total=1)
     cutoffs = choose_cutoffs(train, out_of_fold(train, inner, seed))
     model = fit(train, seed)

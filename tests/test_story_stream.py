@@ -305,8 +305,8 @@ def test_a_contract_without_an_end_date_is_told_only_while_he_is_in_post(
     corpus: dict[str, dict], reports: dict[str, dict], tmp_path: Path
 ) -> None:
     """Rule: a contract claim the report gives no end date for says something only while he is in
-    post ("under contract; the reports give no end date"); once he has left, the brief leaves it
-    out instead of "had been due to run until an unknown date"."""
+    post at its club ("under contract at Real Madrid; the reports give no end date"); once he has
+    left, the brief leaves it out instead of "had been due to run until an unknown date"."""
     tipped = corpus["ziv-gdelt-de8c20b989e2"]  # 26 September 2023
     rm = "Real Madrid"
     then = [
@@ -322,7 +322,7 @@ def test_a_contract_without_an_end_date_is_told_only_while_he_is_in_post(
         in_post = story_of(store, "Carlo Ancelotti", as_of="2023-09-26")
         gone = story_of(store, "Carlo Ancelotti")
     assert in_post is not None and gone is not None
-    assert "Ancelotti is under contract; the reports give no end date" in render(in_post)
+    assert "Ancelotti is under contract at Real Madrid; the reports give no end date" in render(in_post)
     assert "contract" not in render(gone) and "unknown date" not in render(gone)
 
 

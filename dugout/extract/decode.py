@@ -1,8 +1,8 @@
-"""From the model's scores to claims: thresholds, values, one claim per key, and the shared passes
-(attribution, time, competition) that fill the optional fields.
+"""From the model's scores to claims: thresholds and margins, values, one claim per key, and the
+shared passes (attribution, time, competition) that fill the optional fields.
 
-The only place a score becomes a yes or a no. Thresholds are per claim type, chosen on the
-cross-validation folds at training time (`dugout.extract.train`) and stored with the model.
+The only place a score becomes a yes or a no. Thresholds and margins are per claim type, chosen on
+the cross-validation folds at training time (`dugout.extract.train`) and stored with the model.
 """
 
 from __future__ import annotations
@@ -69,8 +69,8 @@ def offers(
     thresholds: dict[str, float],
 ) -> list[Draft]:
     """Every (candidate, type) scoring at or above its type's threshold, as a draft claim.
-    Training reads them once at the lowest threshold it tries and keeps the drafts above each
-    higher one (the same claims as decoding at it, in a fraction of the time)."""
+    Training reads them once at the lowest threshold it tries and keeps the drafts at or above
+    each higher one (the same claims as decoding at it, in a fraction of the time)."""
     offered: list[Draft] = []
     for candidate, prediction in zip(candidates, predictions, strict=True):
         for claim_type, value, score in _decisions(prediction):
@@ -94,7 +94,7 @@ def chosen(offered: list[Draft], margins: dict[str, float] | None = None) -> lis
     """The claims kept of those offered: one reading per cue within each sentence, a subject's
     weaker readings dropped (`weaker_readings`), then one claim per key, in reading order: its
     best-scoring evidence, or for `NEWS_FIRST_TYPES` its first sentence scoring at or above the
-    threshold."""
+    threshold (and kept by the margin)."""
     best: dict[tuple, Draft] = {}
     first: dict[tuple, Draft] = {}
     for draft in weaker_readings(_one_reading_per_cue(offered), margins or {}):
@@ -177,7 +177,7 @@ def weaker_readings(drafts: list[Draft], margins: dict[str, float]) -> list[Draf
 
 def _reading_of(draft: Draft) -> tuple:
     claim = draft.claim
-    value = claim.value if claim.type in KEYED_VALUES else None
+    value = claim.value if claim.type in KEYED_VALUES or claim.type == "squad_need" else None
     return (claim.type, claim.extra["sentence"], claim.extra["subject_id"], value)
 
 

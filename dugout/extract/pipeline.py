@@ -1,7 +1,7 @@
 """From reports to claims: parse, resolve, propose candidates, let the trained model decide.
 
     Article ──parse──▶ sentences ──resolve──▶ mentions ──pairs──▶ candidates ──features──▶ rows
-        rows ──ClaimModel.predict──▶ scores ──decode (thresholds, one claim per key)──▶ Claim[]
+        rows ──ClaimModel.predict──▶ scores ──decode (thresholds, margins, one claim per key)──▶ Claim[]
 
 Every decision about what is a claim is the trained model's (`dugout train` rebuilds it from
 annotated reports); this module only wires the stages. The model ships inside the package

@@ -31,7 +31,7 @@ from sklearn.model_selection import GroupKFold
 
 from dugout.evaluate import Score, score
 from dugout.extract.annotated import AnnotationError, annotated_lines
-from dugout.extract.decode import chosen, decode, offers
+from dugout.extract.decode import Draft, chosen, decode, offers
 from dugout.extract.instances import ReportInstances
 from dugout.extract.labels import label_candidates
 from dugout.extract.model import ClaimModel, Prediction, Row, save_model
@@ -52,13 +52,14 @@ MARGIN_GRID = (0.0, 0.5, 0.7, 0.85)
 every reading of a sentence)."""
 SEED = 0
 FOLDS = 5
-"""Folds of the cross-validation by report that chooses the thresholds of `dugout train`. Five:
-each threshold is chosen on predictions of models fitted on 80% of the reports, nearer the final
-model (fitted on all of them) than three folds' 67%. Three were used while training took 18 to
-30 minutes on 2 cores; with the detectors reading about a quarter of the columns it takes 12m21s with
-five (7m31s with three) on a 2-core AMD EPYC (2026-12-07). The headline figures of
-`bench/crossval.py` choose theirs with an inner 2-fold cross-validation, so they measure a model
-no better informed than this one."""
+"""Folds of the cross-validation by report that chooses the thresholds and margins of `dugout
+train`. Five: each is chosen on predictions of models fitted on 80% of the reports, nearer the
+final model (fitted on all of them) than three folds' 67%. Three were used while training took 18
+to 30 minutes on 2 cores; with the detectors reading about a quarter of the columns it takes 12m21s
+with five (7m31s with three) on a 2-core AMD EPYC (2026-12-07), and 10m17s with the margins (their
+choice reads each report's drafts once). The headline figures of `bench/crossval.py --inner 2`
+choose theirs with an inner 2-fold cross-validation, so they measure a model no better informed
+than this one."""
 
 
 class TrainingDataError(ValueError):
@@ -202,6 +203,16 @@ def decode_all(
     return out
 
 
+def offers_all(
+    reports: Sequence[ReportRows], predictions: Sequence[list[Prediction]], thresholds: dict[str, float]
+) -> list[list[Draft]]:
+    """Each report's drafts at the given thresholds (`decode.offers`), before one claim per key."""
+    return [
+        offers(r.instances.resolved, r.instances.candidates, preds, r.instances.attributions, thresholds)
+        for r, preds in zip(reports, predictions, strict=True)
+    ]
+
+
 def score_claims(reports: Sequence[ReportRows], claims: Iterable[Claim]) -> Score:
     gold = [g for r in reports for g in r.gold]
     texts = {r.doc: _text_of(r) for r in reports}
@@ -235,16 +246,12 @@ def choose_cutoffs(
     (ties: the higher threshold, then the smaller margin). A type's claims do not depend on
     another type's cutoffs, so each type is chosen on its own. Each report's drafts are read once,
     at the lowest threshold (`decode.offers`), and those above each threshold kept."""
-    offered = []
-    for report, preds in zip(reports, predictions, strict=True):
-        inst = report.instances
-        lowest = dict.fromkeys(CLAIM_TYPES, min(grid))
-        offered.append(offers(inst.resolved, inst.candidates, preds, inst.attributions, lowest))
+    offered = offers_all(reports, predictions, uniform(min(grid)).thresholds)
     per_pair = {}
     for t in grid:
         above = [[d for d in drafts if d.score >= t] for drafts in offered]
         for m in margins:
-            claims = [d.claim for drafts in above for d in chosen(drafts, dict.fromkeys(CLAIM_TYPES, m))]
+            claims = [d.claim for drafts in above for d in chosen(drafts, uniform(t, m).margins)]
             per_pair[t, m] = score_claims(reports, claims).per_type()
 
     def best(claim_type: str) -> tuple[float, float]:

@@ -125,11 +125,11 @@ def resolve_expression(text: str, published: str | None, future: bool = False) -
             if m[2].startswith("month"):
                 return _month_shift(pub, -n)
             return (pub - timedelta(weeks=n)).strftime("%Y-%m")
-    m = re.search(r"\bend of (the|this) (current )?(?:season|campaign)\b", t)
+    m = re.fullmatch(r"(?:at\s+)?(?:the\s+)?end of (the|this) (current )?(?:season|campaign)", t)
     if m and (future or m[1] == "this" or m[2]):
-        # the season under way, or one a forward-looking sentence speaks of: it runs August to
-        # May, so before August it ends this June, from August the next
-        return f"{pub.year if pub.month <= 7 else pub.year + 1}-06"
+        # the season under way, or the one a forward-looking sentence speaks of: it runs August
+        # to May, so until May it ends this June, from June (the last one over) the next
+        return f"{pub.year if pub.month <= 5 else pub.year + 1}-06"
     if "last year" in t or "last season" in t:
         return str(pub.year - 1)
     if "this year" in t:

@@ -176,19 +176,34 @@ def _person(story: Story) -> list[Sentence]:
     return out
 
 
-def _contracts(story: Story, short: str, current: bool) -> list[Sentence]:
-    """The contract sentences: runs until, stale while he is still in post, or had been due to run.
-    A contract with no end date says something only while he is in post ("a contract that runs
-    until an unknown date" says nothing), so one at a club he has left is not told."""
+def _undated_contracts(story: Story, short: str) -> list[Sentence]:
+    """A contract the reports give no end date for says something only at a club he is in post at
+    now, and only where no report dates it ("a contract that runs until an unknown date" says
+    nothing, and nothing at a club he has left): once per club, from an affirmed claim."""
+    in_post = {ln.party for ln in story.roles if ln.value in ("current", "interim")}
+    dated = {ln.claims[0].claim.object for ln in story.contracts if ln.claims[0].claim.when}
     out: list[Sentence] = []
+    told: set[str | None] = set()
+    for ln in story.contracts:
+        c = ln.claims[0]
+        club = c.claim.object
+        if c.claim.when or c.claim.polarity != "affirmed" or club not in in_post or club in dated | told:
+            continue
+        told.add(club)
+        out.append(Sentence(f"{short} is under contract at {club}; the reports give no end date", [c]))
+    return out
+
+
+def _contracts(story: Story, short: str, current: bool) -> list[Sentence]:
+    """The contract sentences: runs until, stale while he is still in post, or had been due to run;
+    a contract with no end date only as `_undated_contracts` says."""
+    out: list[Sentence] = _undated_contracts(story, short)
     stale_ids = {s.claim.id for s in story.stale}
     for ln in story.contracts:
         c = ln.claims[0]
-        if not c.claim.when and not current:
-            continue
         if not c.claim.when:
-            out.append(Sentence(f"{short} is under contract; the reports give no end date", [c]))
-        elif c.id in stale_ids and current:
+            continue
+        if c.id in stale_ids and current:
             s = next(s for s in story.stale if s.claim.id == c.id)
             later = s.later[-1] if s.later else None
             tail = (
