@@ -27,3 +27,15 @@ def test_the_end_of_the_season_is_placed_only_where_the_sentence_looks_ahead() -
     the end of the season" the one under way. Without a future cue it is left unplaced."""
     assert resolve_expression("the end of the season", "2023-10-01") is None
     assert resolve_expression("the end of the season", "2023-10-01", future=True) == "2024-06"
+
+
+def test_the_end_of_the_current_campaign_is_read_where_the_model_marks_no_date() -> None:
+    """ziv-gdelt-de8c20b989e2 (2023-09-26): the English model gives "runs out at the end of the
+    current campaign" no DATE entity; the sentence's words still place it."""
+    from dugout.nlp.pipeline import load_nlp
+    from dugout.nlp.timex import time_in
+
+    text = "The Italian's contract at the Santiago Bernabeu runs out at the end of the current campaign"
+    doc = load_nlp()(text)
+    assert not [e for e in doc.ents if e.label_ == "DATE"]
+    assert time_in(doc[:], "2023-09-26") == "2024-06"
