@@ -446,13 +446,25 @@ def test_drafts_read_once_at_a_low_threshold_give_each_higher_ones_claims(sample
     """What `train.choose_cutoffs` relies on to try every threshold and margin in one reading:
     the drafts offered at a low threshold, those under a higher one left out, give exactly the
     claims decoding at the higher one gives."""
-    from dugout.extract.decode import chosen
+    from dugout.extract.decode import chosen, decode
     from dugout.extract.train import offers_all
 
     predictions = [small_model.predict(r.rows) for r in sample]
     low = offers_all(sample, predictions, uniform(0.05).thresholds)
     for threshold, margin in ((0.05, 0.0), (0.3, 0.0), (0.3, 0.7), (0.6, 0.85)):
-        direct = decode_all(sample, predictions, uniform(threshold, margin))
+        cut = uniform(threshold, margin)
+        direct = [  # what the pipeline decodes, report by report
+            c
+            for r, p in zip(sample, predictions, strict=True)
+            for c in decode(
+                r.instances.resolved,
+                r.instances.candidates,
+                p,
+                r.instances.attributions,
+                cut.thresholds,
+                cut.margins,
+            )
+        ]
         above = [[d for d in drafts if d.score >= threshold] for drafts in low]
         kept = [d.claim for drafts in above for d in chosen(drafts, uniform(threshold, margin).margins)]
         assert [c.to_dict() for c in kept] == [c.to_dict() for c in direct]

@@ -31,7 +31,7 @@ from sklearn.model_selection import GroupKFold
 
 from dugout.evaluate import Score, score
 from dugout.extract.annotated import AnnotationError, annotated_lines
-from dugout.extract.decode import Draft, chosen, decode, offers
+from dugout.extract.decode import Draft, chosen, offers
 from dugout.extract.instances import ReportInstances
 from dugout.extract.labels import label_candidates
 from dugout.extract.model import ClaimModel, Prediction, Row, save_model
@@ -193,14 +193,9 @@ class Cutoffs:
 def decode_all(
     reports: Sequence[ReportRows], predictions: Sequence[list[Prediction]], cutoffs: Cutoffs
 ) -> list[Claim]:
-    out: list[Claim] = []
-    for report, preds in zip(reports, predictions, strict=True):
-        inst = report.instances
-        found = decode(
-            inst.resolved, inst.candidates, preds, inst.attributions, cutoffs.thresholds, cutoffs.margins
-        )
-        out.extend(found)
-    return out
+    """Every report's claims at the cutoffs: `decode.decode`, report by report."""
+    offered = offers_all(reports, predictions, cutoffs.thresholds)
+    return [d.claim for drafts in offered for d in chosen(drafts, cutoffs.margins)]
 
 
 def offers_all(

@@ -36,9 +36,10 @@ NUMBER_WORDS = {
 FUTURE_CUES = {"will", "shall", "next", "coming", "upcoming", "plan", "set", "expect", "until", "till", "due"}
 
 
-WORDS_NER_MISSES = (
-    r"\b(today|tonight|yesterday|(?:the )?end of (?:the|this) (?:current )?(?:season|campaign))\b"
-)
+SEASON_END = r"(?:the\s+)?end of (the|this) (current )?(?:season|campaign)"
+"""The end of the season under way ("the end of the current campaign"): groups say "this" and
+"current", which make it this season's whatever the tense."""
+WORDS_NER_MISSES = rf"\b(today|tonight|yesterday|{SEASON_END})\b"
 """Time words the English model often leaves unmarked ("runs out at the end of the current
 campaign" has no DATE entity), looked for in the sentence when no entity resolves."""
 
@@ -132,7 +133,7 @@ def resolve_expression(text: str, published: str | None, future: bool = False) -
             if m[2].startswith("month"):
                 return _month_shift(pub, -n)
             return (pub - timedelta(weeks=n)).strftime("%Y-%m")
-    m = re.fullmatch(r"(?:at\s+)?(?:the\s+)?end of (the|this) (current )?(?:season|campaign)", t)
+    m = re.fullmatch(r"(?:at\s+)?" + SEASON_END, t)
     if m and (future or m[1] == "this" or m[2]):
         # the season under way, or the one a forward-looking sentence speaks of: it runs August
         # to May, so until May it ends this June, from June (the last one over) the next
