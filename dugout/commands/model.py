@@ -57,6 +57,16 @@ def train_command(
             "Quality: Training time).",
         ),
     ] = 1.0,
+    linear_weight: Annotated[
+        float,
+        typer.Option(
+            "--linear-weight",
+            min=0.0,
+            max=1.0,
+            help="Weight of the logistic detector blended with each type's trees (0: trees alone; "
+            "measured in the README, Quality: The eighth session).",
+        ),
+    ] = 0.35,
 ) -> None:
     """Rebuild the claim model from annotated reports, cross-validated by report.
 
@@ -83,7 +93,13 @@ def train_command(
     folders = data or [SHARED_TRAIN]
     try:
         card = train(
-            folders, output or SHIPPED_MODEL, seed=seed, folds=folds, trees=trees, negatives=negatives
+            folders,
+            output or SHIPPED_MODEL,
+            seed=seed,
+            folds=folds,
+            trees=trees,
+            negatives=negatives,
+            linear_weight=linear_weight,
         )
     except TrainingDataError as e:
         fail(str(e))
@@ -131,6 +147,8 @@ def print_card(card: dict, folder: Path) -> None:
         learner += f", {model['trees']} trees on " + (
             "every negative" if share >= 1 else f"{share:g} of the negatives"
         )
+        if model.get("linear_weight"):
+            learner += f", blended with a logistic detector at {model['linear_weight']:g}"
     console.print(
         f"trained on {data.get('reports')} reports, {data.get('gold_claims')} gold claims "
         f"from {', '.join(data.get('folders', []))} (fingerprint {data.get('fingerprint')}); "

@@ -410,6 +410,7 @@ def _card(data, annotated, model, cv, folds, seed, seconds) -> dict:
             "tree_min_count": model.tree_min_count,
             "negatives": model.negatives,
             "value_trees": model.value_trees,
+            "linear_weight": model.linear_weight if model.linear_ is not None else 0.0,
             "features": len(model.vectorizer_.vocabulary_),
             "seed": seed,
         },
