@@ -443,6 +443,7 @@ def candidate_features(candidate: Candidate, report: ReportView) -> Features:
                 f.update(path_features(group_head(s_root), group_head(o_root)))
         elif s_mention is not None:
             f[f"implied_o_from={candidate.object.source}"] = 1.0
+            f.update(stand_in_features(view, s_mention, candidate.object, report))
     if candidate.position is not None:
         f.update(position_features(view, candidate, report))
     f.update(rivals(view, candidate))
@@ -455,6 +456,48 @@ def candidate_features(candidate: Candidate, report: ReportView) -> Features:
 
 
 TENSORS = False
+
+STAND_IN_PRONOUNS = frozenset({"they", "them", "their", "we", "us", "our"})
+"""Pronouns a sentence uses for a club it does not name ("they are making a strong push to sign
+X"). "the club" needs none: the resolver already makes it a mention of the report's club."""
+
+
+def stand_in(
+    view: SentenceView, subject: Mention, team: Party, report: ReportView
+) -> tuple[str, Token] | None:
+    """What stands in a sentence for a team it does not name: a person the knowledge base holds
+    at that team on the report's date (at any time, in an undated report: "Guardiola's side have
+    completed deals for X"), else the club pronoun nearest the subject. None when neither is
+    there."""
+    doc = view.span.doc
+    published = report.resolved.article.published
+    for m in view.mentions:
+        if m.kind != "person" or m.entity.id == subject.entity.id:
+            continue
+        roles = report.kb.roles_known(m.entity.id, published)
+        if any(r.organisation == team.entity.id and (not published or r.active_on(published)) for r in roles):
+            return "staff", _root(doc, m)
+    s_root = _root(doc, subject)
+    pronouns = [t for t in view.span if t.lower_ in STAND_IN_PRONOUNS]
+    if not pronouns:
+        return None
+    return "pronoun", min(pronouns, key=lambda t: abs(t.i - s_root.i))
+
+
+def stand_in_features(view: SentenceView, subject: Mention, team: Party, report: ReportView) -> Features:
+    """For a team the sentence does not name: what stands in for it (`stand_in`), and the
+    dependency path and order between the subject and that word, read as they are for a named
+    team, so "X ... they signed" and "X ... Chelsea signed" share what the model learned."""
+    found = stand_in(view, subject, team, report)
+    if found is None:
+        return {"o_stand_in=none": 1.0}
+    kind, token = found
+    s_root = _root(view.span.doc, subject)
+    f = path_features(s_root, token)
+    f[f"o_stand_in={kind}"] = 1.0
+    f["order=" + ("so" if s_root.i < token.i else "os")] = 1.0
+    f.update(neighbourhood(view, token, "o"))
+    return f
 
 
 def result_features(view: SentenceView, candidate: Candidate) -> Features:
@@ -637,4 +680,23 @@ def position_features(view: SentenceView, candidate: Candidate, report: ReportVi
     mention = candidate.subject.mention
     if mention is not None and candidate.subject.source == "here":
         f.update(path_features(_root(doc, mention), tok, prefix="pos_"))
+    f.update(neighbourhood(view, tok, "pos"))
+    if labels_person(view, tok):
+        f["pos_labels_person"] = 1.0
     return f
+
+
+def labels_person(view: SentenceView, tok: Token) -> bool:
+    """Whether a position word is a person's title, not a need ("Chelsea midfielder N'Golo
+    Kante", "Kante, the midfielder"): the word is attached to a person's name or stands right
+    before one."""
+    people = [m for m in view.mentions if m.kind == "person"]
+    for m in people:
+        if m.start <= tok.head.i < m.end and tok.dep_ in ("compound", "amod", "appos", "nmod"):
+            return True
+        title = tok.doc[tok.i : m.start]  # "right-back" in "right-back Joel Veltman"
+        if 0 < len(title) <= 4 and " " not in title.text:
+            return True
+        if tok.dep_ == "appos" and m.start <= tok.head.i < m.end:
+            return True
+    return False
