@@ -149,16 +149,19 @@ _POSITION = re.compile(
 
 
 def positions_in(view: SentenceView) -> list[tuple[str, int]]:
-    """(position, token index) for each position word of the sentence ("a right-back", "a new No 9")."""
-    found: list[tuple[str, int]] = []
+    """(position, token index) for each position word of the sentence ("a right-back", "a new No 9"):
+    its first occurrence, or the first that is not a title right before a name ("to sign
+    right-back Joel Veltman ... and another right-back"): a need is a position, not a player."""
+    found: dict[str, tuple[int, int]] = {}
     span = view.span
+    names = {m.start for m in view.mentions if m.kind == "person"}
     for m in _POSITION.finditer(span.text):
         position = POSITION_WORDS[m.group(1).lower()]
         token = span.char_span(m.start(), m.end(), alignment_mode="expand")
-        at = token.start if token is not None else span.start
-        if all(p != position for p, _ in found):
-            found.append((position, at))
-    return found
+        at, end = (token.start, token.end) if token is not None else (span.start, span.start)
+        if position not in found or (found[position][1] in names and end not in names):
+            found[position] = (at, end)
+    return [(position, at) for position, (at, _end) in found.items()]
 
 
 class CandidateMaker:
