@@ -35,6 +35,7 @@ _MONTH_RE = "(January|February|March|April|May|June|July|August|September|Octobe
 _DEBRIS_LINE = re.compile(
     r"""^\s*(?:
         play|video|watch|advertisement(?:\s+advertisement)*|read\s+more.*|related(?:\s+articles?)?
+        |more\s*:.*               # "MORE: Arsenal star ... says ...": a link to another report
         |most\s+(?:viewed|read|popular).*|share(?:\s+this)?(?:\s+article)?|subscribe.*|sign\s+up.*
         |-\s*stream\s+on\b.*|stream\s+on\s+espn\+.*|get\s+sky\s+sports\s+on\s+whatsapp.*
         |please\s+use\s+chrome\s+browser.*|photograph:.*|image\s*:.*|getty\s+images.*

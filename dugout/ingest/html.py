@@ -145,6 +145,7 @@ _DEBRIS_LINE = re.compile(
     r"""^(?:
         advertisement | advert | sponsored(?:\ content)? | related\ (?:links|stories|articles)
       | (?:click|tap)\ here\b.{0,60} | read\ more\b.{0,80} | (?:also\ )?see\ also\b.{0,80}
+      | more\ ?:.{0,200}
       | share\ (?:this|on)\b.{0,40} | (?:follow|like)\ us\ on\b.{0,60}
       | (?:sign\ up|subscribe)\b.{0,80}(?:newsletter|updates|alerts).{0,40}
       | get\ .{0,30}\ on\ whatsapp.{0,20}
