@@ -11,6 +11,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from dugout.ingest.clean import is_debris as is_debris_line
 from dugout.ingest.html import HtmlError, article_from_html, decode_html, html_to_text, is_debris, repair
 
 ESPN = "espnfc13-example-input"
@@ -163,3 +164,21 @@ def test_page_without_article_text_raises() -> None:
         article_from_html(b"<html><body><nav><a href='/'>Home</a></nav></body></html>", doc_id="empty")
     with pytest.raises(HtmlError):
         article_from_html(b"", doc_id="nothing")
+
+
+def test_links_to_other_reports_are_debris(shared_dir: Path) -> None:
+    """General rule: a line "MORE: <headline>" links to another report (its headline, not this
+    report's reporting), so it is page furniture. Checked on every such line of the training
+    reports, none of which the annotators took a claim from."""
+    gold = (shared_dir / "eval" / "train" / "gold.jsonl").read_text(encoding="utf-8")
+    evidence = {json.loads(line)["evidence"] for line in gold.splitlines() if line.strip()}
+    links = []
+    with (shared_dir / "eval" / "train" / "articles.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            links += [p for p in json.loads(line)["text"].splitlines() if p.startswith("MORE:")]
+    assert len(links) > 20
+    for line in links:
+        assert is_debris(line) and is_debris_line(line), line
+        assert not any(e in line for e in evidence), line
+    assert not is_debris("More than 60,000 fans watched Arsenal beat Chelsea 2-0.")
+    assert not is_debris_line("More than 60,000 fans watched Arsenal beat Chelsea 2-0.")
