@@ -156,6 +156,24 @@ def test_trees_read_every_positive_and_a_share_of_negatives() -> None:
     assert np.array_equal(kept, again)
 
 
+def test_each_detector_blends_its_trees_with_a_logistic_model(sample) -> None:
+    """A LightGBM model scores a candidate (1 - w) trees + w logistic for each type it can be,
+    0 for the types its kind cannot be; with weight 0 there is no logistic detector at all."""
+    model = fit(sample[:8], seed=0, trees=10, tree_min_count=2, linear_weight=0.35)
+    assert model.linear_ and set(model.linear_) <= {t for t, d in model.detectors_.items() if d is not None}
+    rows = [row for r in sample[8:] for row in r.rows]
+    X = encode(model.vectorizer_, (r.features for r in rows))
+    for claim_type, linear in model.linear_.items():
+        trees = model._scores(claim_type, model._detector_input(X), rows)
+        blended = model._blend(claim_type, trees, X, rows)
+        can = np.array([claim_type in TYPES_OF_KIND[r.kind] for r in rows])
+        alone = linear.predict_proba(X[can])[:, list(linear.classes_).index(True)]
+        assert np.allclose(blended[can], 0.65 * trees[can] + 0.35 * alone)
+        assert not blended[~can].any()
+        assert not np.allclose(blended[can], trees[can])
+    assert fit(sample[:8], seed=0, trees=10, tree_min_count=2, linear_weight=0.0).linear_ is None
+
+
 def test_values_are_read_by_trees_only_where_a_claim_can_stand(sample) -> None:
     """A LightGBM model reads values with trees, and only for candidates whose type scores at
     least `SCORE_FLOOR`, the lowest threshold training can choose: there the value is the trees'

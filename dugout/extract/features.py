@@ -697,6 +697,4 @@ def labels_person(view: SentenceView, tok: Token) -> bool:
         title = tok.doc[tok.i : m.start]  # "right-back" in "right-back Joel Veltman"
         if 0 < len(title) <= 4 and " " not in title.text:
             return True
-        if tok.dep_ == "appos" and m.start <= tok.head.i < m.end:
-            return True
     return False

@@ -137,12 +137,12 @@ class ClaimModel:
     parse, fitted by `dugout train` beside the detectors (None in a model without one: every
     sentence is parsed)."""
     margins_: dict[str, float] | None = None
-    linear_: dict[str, LogisticRegression] | None = None
-    """Per claim type, the logistic detector blended with the trees (`_blend`); None in a model
-    saved before there was one, or when the detectors are linear themselves."""
     """Per claim type, the share of its subject's best reading of a sentence a reading must reach
     (`decode.weaker_readings`), chosen with the thresholds by `dugout train` (None in a model
     saved before there were margins: every reading is kept)."""
+    linear_: dict[str, LogisticRegression] | None = None
+    """Per claim type, the logistic detector blended with the trees (`_blend`); None in a model
+    saved before there was one, or when the detectors are linear themselves."""
 
     def __init__(
         self,
