@@ -1,5 +1,6 @@
 """The model as dugout loads it (numpy BLAS, memoised attribute ruler and lemmatizer) annotates
-exactly as the stock `spacy.load` does, token for token, on real reports."""
+exactly as the stock `spacy.load` does, token for token, on real reports; its tokenizer also
+splits a sentence run into the next after a number."""
 
 from __future__ import annotations
 
@@ -39,3 +40,28 @@ def test_same_annotations_as_stock_spacy(texts: list[str]) -> None:
         assert fast.to_array(ATTRS).tolist() == slow.to_array(ATTRS).tolist(), fast.text[:80]
         assert [str(t.morph) for t in fast] == [str(t.morph) for t in slow]
         assert [t.lemma_ for t in fast] == [t.lemma_ for t in slow]
+
+
+def test_a_sentence_run_into_the_next_after_a_number_is_split(corpus_articles) -> None:
+    """General rule: a full stop between a number (two digits, or a score) and a capitalised
+    word ends a sentence, as spaCy already splits one after a lower-case word; a single digit
+    before it is a name ("2.Bundesliga") and stays one token. Corpus ziv-kgtribuna-72 ("until
+    the end of June, 2025.Kimmich"), ziv-gdelt-1ed77a2e5620 ("in 2011.The summer"),
+    ziv-gdelt-017439e7578d ("2.Bundesliga side")."""
+    nlp = load_nlp()
+    found = {
+        a.id: a.text
+        for a in corpus_articles({"ziv-kgtribuna-72", "ziv-gdelt-1ed77a2e5620", "ziv-gdelt-017439e7578d"})
+    }
+    for doc_id, run_on in (("ziv-kgtribuna-72", "2025.Kimmich"), ("ziv-gdelt-1ed77a2e5620", "2011.The")):
+        text = found[doc_id]
+        at = text.index(run_on)
+        end = text.find("\n", at)
+        paragraph = text[text.rfind("\n", 0, at) + 1 : end if end >= 0 else len(text)]
+        sentences = [s.text for s in nlp(paragraph).sents]
+        before, after = run_on.split(".")
+        assert any(s.endswith(before + ".") for s in sentences), sentences
+        assert any(s.startswith(after) for s in sentences), sentences
+    text = found["ziv-gdelt-017439e7578d"]
+    at = text.index("2.Bundesliga")
+    assert "2.Bundesliga" in [t.text for t in nlp(text[max(0, at - 80) : at + 80])]

@@ -17,6 +17,7 @@ from itertools import islice
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex
 from thinc.api import use_ops
 from threadpoolctl import threadpool_limits
 
@@ -55,7 +56,25 @@ def load_nlp() -> Language:
         ) from None
     threadpool_limits(limits=1, user_api="blas")
     fast_tags.install(nlp)
+    split_run_on_sentences(nlp)
     return nlp
+
+
+RUN_ON_AFTER_NUMBER = (r"(?<=[0-9]{2})\.(?=[A-Z][a-z])", r"(?<=[0-9]-[0-9])\.(?=[A-Z][a-z])")
+"""A full stop between a number and a capitalised word, with no space: "until June, 2025.Kimmich
+is", "lost 4-2.The Brazilian" (at least two digits or a score before it, so "2.Bundesliga" stays
+one name)."""
+
+
+def split_run_on_sentences(nlp: Language) -> None:
+    """Split a sentence run into the next after a number, as the English tokenizer already does
+    after a lower-case word ("considered.Messi"): left whole, "2025.Kimmich" is one token, the two
+    sentences one, and a claim of the second reads the first's date. 102 of the 13,070 corpus
+    reports have one (107 in all). A single digit before the stop is left alone: "2.Bundesliga"
+    is a name, "1.Olivia Smith" a numbered list (36 such in the corpus, a few real run-ons among
+    them: "on March 6.Real Madrid")."""
+    infixes = list(nlp.Defaults.infixes or ()) + list(RUN_ON_AFTER_NUMBER)
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 @dataclass
