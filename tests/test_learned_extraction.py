@@ -22,7 +22,15 @@ from hypothesis import strategies as st
 from sklearn.feature_extraction import DictVectorizer
 
 from dugout.evaluate import squash
-from dugout.extract.model import ClaimModel, ModelError, encode, load_model, read_card, save_model
+from dugout.extract.model import (
+    ClaimModel,
+    ModelError,
+    encode,
+    load_model,
+    read_card,
+    rows_of_type,
+    save_model,
+)
 from dugout.extract.pairs import TYPES_OF_KIND
 from dugout.extract.pipeline import SHIPPED_MODEL, Extractor
 from dugout.extract.train import (
@@ -132,7 +140,9 @@ def test_detectors_score_only_rows_of_their_kinds(sample) -> None:
         every_row = detector.predict_proba(X_trees)[:, list(detector.classes_).index(True)]
         wanted = np.array([claim_type in TYPES_OF_KIND[row.kind] for row in rows])
         expected = np.where(wanted, every_row, 0.0)
-        assert np.allclose(model._scores(claim_type, X_trees, rows), expected, rtol=0, atol=1e-12)
+        assert np.allclose(
+            model._scores(claim_type, X_trees, rows_of_type(claim_type, rows)), expected, rtol=0, atol=1e-12
+        )
 
 
 def test_trees_read_every_positive_and_a_share_of_negatives() -> None:
@@ -164,8 +174,9 @@ def test_each_detector_blends_its_trees_with_a_logistic_model(sample) -> None:
     rows = [row for r in sample[8:] for row in r.rows]
     X = encode(model.vectorizer_, (r.features for r in rows))
     for claim_type, linear in model.linear_.items():
-        trees = model._scores(claim_type, model._detector_input(X), rows)
-        blended = model._blend(claim_type, trees, X, rows)
+        of_type = rows_of_type(claim_type, rows)
+        trees = model._scores(claim_type, model._detector_input(X), of_type)
+        blended = model._blend(claim_type, trees, X, of_type)
         can = np.array([claim_type in TYPES_OF_KIND[r.kind] for r in rows])
         alone = linear.predict_proba(X[can])[:, list(linear.classes_).index(True)]
         assert np.allclose(blended[can], 0.65 * trees[can] + 0.35 * alone)

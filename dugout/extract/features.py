@@ -471,11 +471,13 @@ def stand_in(
     there."""
     doc = view.span.doc
     published = report.resolved.article.published
+    held = {
+        r.person
+        for r in report.kb.roles_at.get(team.entity.id, ())
+        if not published or r.active_on(published)
+    }
     for m in view.mentions:
-        if m.kind != "person" or m.entity.id == subject.entity.id:
-            continue
-        roles = report.kb.roles_known(m.entity.id, published)
-        if any(r.organisation == team.entity.id and (not published or r.active_on(published)) for r in roles):
+        if m.kind == "person" and m.entity.id != subject.entity.id and m.entity.id in held:
             return "staff", _root(doc, m)
     s_root = _root(doc, subject)
     pronouns = [t for t in view.span if t.lower_ in STAND_IN_PRONOUNS]
