@@ -13,6 +13,8 @@ folder), streamed into a temporary JSONL file, then runs each measurement in a f
   extract   `dugout extract FILE -o OUT` (the CLI, in process, after the model is loaded)
   ingest    `dugout ingest FILE --db tmp.sqlite` (extraction and the store)
   extract --workers N   the same in N processes (the speed-up over one process)
+  stages    dugout's own spaCy pipeline (`load_nlp`) over the paragraphs it parses, one
+            component at a time over all of them (batch_size=64): where the parse's time goes
 
 and prints reports/s, words/s and peak resident memory (MB) for each, and dugout's ratio
 over the plain pipeline (quality is bench/crossval.py's).
@@ -88,8 +90,37 @@ def _plain_nlp(mode: str):
     return nlp
 
 
+def stage_seconds(sample: Path) -> dict[str, float]:
+    """Seconds each component of dugout's pipeline takes over the sample's paragraphs (the
+    parts `parse_articles` gives the parser), run one component at a time over all of them."""
+    from dugout.nlp.pipeline import _pieces, load_nlp
+    from dugout.records import Article
+
+    nlp = load_nlp()
+    list(nlp.pipe(["Carlo Ancelotti met Florentino Perez on Tuesday."]))  # warm
+    texts = []
+    for line in sample.open(encoding="utf-8"):
+        r = json.loads(line)
+        article = Article(id=str(r.get("id")), text=r.get("text") or "", title=r.get("title"))
+        texts.extend(text for _offset, text in _pieces(article))
+    start = time.perf_counter()
+    docs = [nlp.make_doc(text) for text in texts]
+    seconds = {"tokenizer": time.perf_counter() - start}
+    for name, component in nlp.pipeline:
+        start = time.perf_counter()
+        if hasattr(component, "pipe"):
+            docs = list(component.pipe(docs, batch_size=64))
+        else:  # dugout's memoised attribute ruler and lemmatizer work doc by doc
+            docs = [component(doc) for doc in docs]
+        seconds[name] = time.perf_counter() - start
+    return seconds
+
+
 def measure(mode: str, sample: Path, workers: int) -> dict:
     """One measurement, in this process (called in a fresh child by `main`)."""
+    if mode == "stages":
+        stages = stage_seconds(sample)
+        return {"mode": mode, "seconds": sum(stages.values()), "stages": stages, "peak_mb": peak_mb()}
     if mode.startswith("plain"):
         nlp = _plain_nlp(mode)
     else:
@@ -124,6 +155,13 @@ def measure(mode: str, sample: Path, workers: int) -> dict:
     return {"mode": mode, "workers": workers, "seconds": seconds, "peak_mb": peak_mb()}
 
 
+def print_stages(stages: dict[str, float]) -> None:
+    total = sum(stages.values())
+    print(f"dugout's parse, component by component ({total:.1f} s in all):")
+    for name, seconds in stages.items():
+        print(f"  {name:<18} {seconds:7.2f} s  {seconds / total:6.1%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -135,7 +173,7 @@ def main() -> None:
         "--modes",
         default="plain64,plain,extract,ingest",
         help="what to time: plain64 (spaCy at batch_size=64, its best here), plain (its default batch), "
-        "plainnp64 (numpy BLAS), extract, ingest",
+        "plainnp64 (numpy BLAS), extract, ingest, stages (the parse's components one by one)",
     )
     parser.add_argument("--child", nargs=3, metavar=("MODE", "SAMPLE", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -160,6 +198,9 @@ def main() -> None:
                 text=True,
             )
             r = json.loads(out.stdout.strip().splitlines()[-1])
+            if mode == "stages":
+                print_stages(r["stages"])
+                continue
             results[(mode, workers)] = r
             label = f"dugout {mode}" + (f" --workers {workers}" if workers > 1 else "")
             if mode.startswith("plain"):
