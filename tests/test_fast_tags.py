@@ -65,3 +65,25 @@ def test_a_sentence_run_into_the_next_after_a_number_is_split(corpus_articles) -
     text = found["ziv-gdelt-017439e7578d"]
     at = text.index("2.Bundesliga")
     assert "2.Bundesliga" in [t.text for t in nlp(text[max(0, at - 80) : at + 80])]
+
+
+def test_throughput_bench_times_each_component_of_the_parse(shared_dir: Path, tmp_path: Path, capsys) -> None:
+    """`bench/throughput.py --modes stages` times each component of dugout's own pipeline over
+    the paragraphs `parse_articles` gives the parser (here the two seed reports): every component
+    once, each a share of the whole, the tokenizer first."""
+    import importlib.util
+
+    script = Path(__file__).parents[1] / "bench" / "throughput.py"
+    spec = importlib.util.spec_from_file_location("throughput", script)
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    sample = tmp_path / "sample.jsonl"
+    reports, words = bench.write_sample(shared_dir / "eval" / "seeds" / "articles.jsonl", 2, sample)
+    assert reports == 2 and words > 500
+    stages = bench.stage_seconds(sample)
+    assert list(stages) == ["tokenizer", *load_nlp().pipe_names]
+    assert all(seconds > 0 for seconds in stages.values())
+    bench.print_stages(stages)
+    printed = capsys.readouterr().out
+    assert all(name in printed for name in stages) and "%" in printed
