@@ -156,6 +156,7 @@ def measure(mode: str, sample: Path, workers: int) -> dict:
 
 
 def print_stages(stages: dict[str, float]) -> None:
+    """Each component's seconds and share of the parse, in pipeline order."""
     total = sum(stages.values())
     print(f"dugout's parse, component by component ({total:.1f} s in all):")
     for name, seconds in stages.items():
