@@ -93,16 +93,14 @@ def _plain_nlp(mode: str):
 def stage_seconds(sample: Path) -> dict[str, float]:
     """Seconds each component of dugout's pipeline takes over the sample's paragraphs (the
     parts `parse_articles` gives the parser), run one component at a time over all of them."""
+    from dugout.ingest.readers import ReadOptions, read_inputs
     from dugout.nlp.pipeline import _pieces, load_nlp
     from dugout.records import Article
 
     nlp = load_nlp()
     list(nlp.pipe(["Carlo Ancelotti met Florentino Perez on Tuesday."]))  # warm
-    texts = []
-    for line in sample.open(encoding="utf-8"):
-        r = json.loads(line)
-        article = Article(id=str(r.get("id")), text=r.get("text") or "", title=r.get("title"))
-        texts.extend(text for _offset, text in _pieces(article))
+    read = read_inputs([str(sample)], ReadOptions(allow_urls=False))  # as `dugout extract` reads it
+    texts = [text for a in read if isinstance(a, Article) for _offset, text in _pieces(a)]
     start = time.perf_counter()
     docs = [nlp.make_doc(text) for text in texts]
     seconds = {"tokenizer": time.perf_counter() - start}

@@ -364,8 +364,7 @@ class ClaimModel:
         out = np.zeros(X_trees.shape[0])
         if model is None or not wanted:
             return out
-        X = X_trees[wanted]
-        out[wanted] = _probabilities(model, X)[:, list(model.classes_).index(True)]
+        out[wanted] = _probability_of_true(model, X_trees[wanted])
         return out
 
     def _blend(self, claim_type: str, trees: np.ndarray, X, wanted: list[int]) -> np.ndarray:
@@ -384,7 +383,7 @@ class ClaimModel:
             return trees
         out = trees.copy()
         if wanted:
-            linear = _probabilities(model, X[wanted])[:, list(model.classes_).index(True)]
+            linear = _probability_of_true(model, X[wanted])
             out[wanted] = (1 - self.linear_weight) * trees[wanted] + self.linear_weight * linear
         return out
 
@@ -449,6 +448,11 @@ def _best_values(probabilities: dict[str, np.ndarray], n: int) -> list[str | Non
     table = np.column_stack([probabilities[v] for v in names])
     best = table.argmax(axis=1)
     return [names[b] if table[k, b] > 0 else None for k, b in enumerate(best)]
+
+
+def _probability_of_true(model, X) -> np.ndarray:
+    """A fitted binary detector's probability that each row is a claim (class True)."""
+    return _probabilities(model, X)[:, list(model.classes_).index(True)]
 
 
 def _probabilities(model, X) -> np.ndarray:
