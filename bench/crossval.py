@@ -25,6 +25,13 @@ differences, not the figure that counts. Run
 it with `--seeds 0,1,2` and compare means: one version of the code gave 0.6212, 0.6256 and
 0.6218 on 2026-12-06, and one seed cannot show a change of less than about 0.005.
 
+`--save-predictions PATH` keeps what every outer fold's models predicted (the inner out-of-fold
+predictions that choose its cutoffs, and its test reports'), and `--from-predictions PATH` re-runs
+only the choice of cutoffs and the decoding of the code checked out now on them: the nested figure
+of a change to decoding (`dugout/extract/decode.py`, the cutoffs' grids) in about four minutes
+instead of twenty, exactly as the full run would give it. Predictions are the model's: after a
+change to features, candidates or the model they are stale, and only the full run counts.
+
 Every report is parsed once up front (the parse does not depend on the model).
 """
 
@@ -32,9 +39,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import random
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +51,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dugout.evaluate import Score  # noqa: E402
+from dugout.extract.model import Prediction  # noqa: E402
 from dugout.extract.train import (  # noqa: E402
     ReportRows,
     choose_cutoffs,
@@ -59,19 +69,33 @@ from dugout.extract.train import (  # noqa: E402
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 
+@dataclass
+class FoldPredictions:
+    """What one outer fold's models read, kept so that decoding can be re-run without them
+    (`--save-predictions`): the inner out-of-fold predictions of its training reports, which
+    choose the cutoffs, and the fold model's predictions of its test reports."""
+
+    train_index: list[int]
+    test_index: list[int]
+    inner: list[list[Prediction]]
+    test: list[list[Prediction]]
+
+
 def nested_fold(train: list[ReportRows], test: list[ReportRows], inner: int, seed: int, **params):
-    """Claims of `test` from a model fitted on `train`, cutoffs from an inner CV on `train`."""
+    """Claims of `test` from a model fitted on `train`, cutoffs from an inner CV on `train`, and
+    the predictions both were read from."""
     predictions = out_of_fold(train, inner, seed, **params)
     cutoffs = choose_cutoffs(train, predictions)
     model = fit(train, seed, **params)
-    return decode_all(test, [model.predict(r.rows) for r in test], cutoffs), cutoffs
+    tested = [model.predict(r.rows) for r in test]
+    return decode_all(test, tested, cutoffs), cutoffs, (predictions, tested)
 
 
 def outer_cv(
     reports: list[ReportRows], folds: int, inner: int, seed: int, fraction: float, progress, **params
 ):
     """Score of every report's claims from nested cross-validation, per-fold F1, the claims."""
-    claims, fold_f1 = [], []
+    claims, fold_f1, kept = [], [], []
     task = progress.add_task(f"cross-validating, {fraction:.0%} of training reports", total=folds)
     rng = random.Random(seed)
     for train_index, test_index in folds_of(len(reports), folds, seed):
@@ -79,11 +103,15 @@ def outer_cv(
         if fraction < 1:
             train = rng.sample(train, max(inner, round(len(train) * fraction)))
         test = [reports[i] for i in test_index]
-        found, _ = nested_fold(train, test, inner, seed, **params)
+        found, _, (inner_p, test_p) = nested_fold(train, test, inner, seed, **params)
+        if fraction == 1:
+            kept.append(
+                FoldPredictions([int(i) for i in train_index], [int(i) for i in test_index], inner_p, test_p)
+            )
         claims.extend(found)
         fold_f1.append(score_claims(test, found).total()[2])
         progress.advance(task)
-    return score_claims(reports, claims), fold_f1, claims
+    return score_claims(reports, claims), fold_f1, claims, kept
 
 
 def table(title: str, s: Score, fold_f1: list[float] | None = None) -> dict:
@@ -141,6 +169,20 @@ def main() -> None:
         help="also write every report's cross-validated claims here (JSONL; `dugout ingest --claims` "
         "stores them, e.g. for bench/story_check.py on reports no model saw)",
     )
+    parser.add_argument(
+        "--save-predictions",
+        type=Path,
+        metavar="PATH",
+        help="also keep every outer fold's predictions (inner and test; the 100%% fraction) here, "
+        "for --from-predictions",
+    )
+    parser.add_argument(
+        "--from-predictions",
+        type=Path,
+        metavar="PATH",
+        help="re-run only the choice of cutoffs and the decoding of this checkout on predictions kept "
+        "by --save-predictions (minutes, not half an hour; for changes to decoding only)",
+    )
     args = parser.parse_args()
     from dugout.extract.train import _training_extractor
 
@@ -152,6 +194,9 @@ def main() -> None:
         reports = prepare([r for f in folders for r in read_annotated(f)], extractor, progress)
         if args.fast:
             _fast(reports, args, progress)
+            return
+        if args.from_predictions:
+            _redecode(reports, args, progress)
             return
         fractions = sorted({float(x) for x in args.curve.split(",")}, reverse=True)
         results = {
@@ -172,10 +217,12 @@ def main() -> None:
     )
     if args.claims:
         _write_claims(args.claims, full[2])
+    if args.save_predictions:
+        save_predictions(args.save_predictions, reports, full[3], args)
     print("\nlearning curve (same outer folds, training reports subsampled):")
     out["learning_curve"] = {}
     for fraction in sorted(fractions):
-        score, fold_f1, _claims = results[fraction]
+        score, fold_f1, _claims, _kept = results[fraction]
         out["learning_curve"][str(fraction)] = score.total()[2]
         print(
             f"  {fraction:>5.0%} of training reports: F1 {score.total()[2]:.3f} "
@@ -229,6 +276,52 @@ def _over_seeds(runs: dict[int, dict]) -> dict:
     )
     print("mean F1 by type: " + ", ".join(f"{t} {v:.3f}" for t, v in per_type.items()))
     return {"f1": f1, "mean": float(np.mean(f1)), "sd": float(np.std(f1)), "per_type": per_type}
+
+
+def save_predictions(path: Path, reports: list[ReportRows], kept: list[FoldPredictions], args) -> None:
+    """The outer folds' predictions, with the reports and settings they belong to."""
+    folds = [vars(fold) for fold in kept]  # plain dicts: loadable whichever module name ran this
+    saved = {"docs": [r.doc for r in reports], "inner": args.inner, "seed": args.seed, "folds": folds}
+    with path.open("wb") as f:
+        pickle.dump(saved, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_predictions(path: Path, reports: list[ReportRows]) -> list[FoldPredictions]:
+    """Predictions kept by `--save-predictions`, checked against the reports read now."""
+    try:
+        with path.open("rb") as f:
+            saved = pickle.load(f)
+        folds, docs = [FoldPredictions(**fold) for fold in saved["folds"]], saved["docs"]
+    except (OSError, pickle.UnpicklingError, EOFError, KeyError, TypeError, AttributeError) as e:
+        sys.exit(f"{path}: not predictions kept by --save-predictions ({e})")
+    if docs != [r.doc for r in reports]:
+        sys.exit(f"{path}: kept for other reports ({len(docs)}) than those read now ({len(reports)})")
+    return folds
+
+
+def redecode(reports: list[ReportRows], folds: list[FoldPredictions]) -> tuple[Score, list[float], list]:
+    """The nested figure again from kept predictions: each fold's cutoffs chosen on its inner
+    predictions, its test reports decoded with them, by this checkout's decoding."""
+    claims, fold_f1 = [], []
+    for fold in folds:
+        train = [reports[i] for i in fold.train_index]
+        test = [reports[i] for i in fold.test_index]
+        found = decode_all(test, fold.test, choose_cutoffs(train, fold.inner))
+        claims.extend(found)
+        fold_f1.append(score_claims(test, found).total()[2])
+    return score_claims(reports, claims), fold_f1, claims
+
+
+def _redecode(reports: list[ReportRows], args, progress) -> None:
+    task = progress.add_task("choosing cutoffs and decoding", total=1)
+    score, fold_f1, claims = redecode(reports, load_predictions(args.from_predictions, reports))
+    progress.advance(task)
+    title = f"nested figure re-decoded from {args.from_predictions} ({len(reports)} reports)"
+    out = table(title, score, fold_f1)
+    if args.claims:
+        _write_claims(args.claims, claims)
+    if args.json:
+        args.json.write_text(json.dumps({"cross_validation": out}, indent=1, default=str), "utf-8")
 
 
 def _write_claims(path: Path, claims) -> None:

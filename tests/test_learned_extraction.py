@@ -8,12 +8,14 @@ loaded model predicts the same, report by report and all at once.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -596,3 +598,35 @@ def test_a_position_word_that_titles_a_player_is_told_from_a_need(train_articles
         f for text, position, f in _need_candidates(bolat) if position == "goalkeeper" and "Bolat" in text
     ]
     assert keepers and not any("pos_labels_person" in f for f in keepers)
+
+
+def _crossval_bench():
+    script = Path(__file__).parents[1] / "bench" / "crossval.py"
+    spec = importlib.util.spec_from_file_location("crossval_bench", script)
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # its dataclass looks its module up
+    spec.loader.exec_module(bench)
+    return bench
+
+
+def test_kept_nested_predictions_give_back_the_nested_figure(sample, tmp_path: Path) -> None:
+    """`bench/crossval.py --save-predictions` then `--from-predictions`: re-choosing each outer
+    fold's cutoffs on its kept inner predictions and decoding its kept test predictions gives the
+    claims and figure of the run that kept them, so a change to decoding can be measured nested
+    without training; predictions kept for other reports are refused, naming the file."""
+    bench = _crossval_bench()
+    params = {"learner": "logistic", "C": 4.0, "min_count": 1}
+    with bench.progress_bar() as progress:
+        score, fold_f1, claims, kept = bench.outer_cv(sample, 3, 2, 0, 1.0, progress, **params)
+    args = SimpleNamespace(inner=2, seed=0)
+    path = tmp_path / "kept.pkl"
+    bench.save_predictions(path, sample, kept, args)
+    again, again_f1, again_claims = bench.redecode(sample, bench.load_predictions(path, sample))
+    assert [c.to_dict() for c in again_claims] == [c.to_dict() for c in claims]
+    assert again.total() == score.total() and again_f1 == fold_f1
+    assert score.total()[2] > 0  # the sample's folds find some of its claims
+    with pytest.raises(SystemExit, match="kept.pkl: kept for other reports"):
+        bench.load_predictions(path, sample[:-1])
+    (tmp_path / "junk.pkl").write_bytes(b"not a pickle")
+    with pytest.raises(SystemExit, match="junk.pkl: not predictions"):
+        bench.load_predictions(tmp_path / "junk.pkl", sample)
