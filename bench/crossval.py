@@ -94,7 +94,8 @@ def nested_fold(train: list[ReportRows], test: list[ReportRows], inner: int, see
 def outer_cv(
     reports: list[ReportRows], folds: int, inner: int, seed: int, fraction: float, progress, **params
 ):
-    """Score of every report's claims from nested cross-validation, per-fold F1, the claims."""
+    """Score of every report's claims from nested cross-validation, per-fold F1, the claims, and
+    (at the 100% fraction only: the kept pickle is some 200 MB) each fold's predictions."""
     claims, fold_f1, kept = [], [], []
     task = progress.add_task(f"cross-validating, {fraction:.0%} of training reports", total=folds)
     rng = random.Random(seed)
@@ -184,6 +185,7 @@ def main() -> None:
         "by --save-predictions (minutes, not half an hour; for changes to decoding only)",
     )
     args = parser.parse_args()
+    _check_options(parser, args)
     from dugout.extract.train import _training_extractor
 
     started = time.monotonic()
@@ -278,6 +280,17 @@ def _over_seeds(runs: dict[int, dict]) -> dict:
     return {"f1": f1, "mean": float(np.mean(f1)), "sd": float(np.std(f1)), "per_type": per_type}
 
 
+def _check_options(parser: argparse.ArgumentParser, args) -> None:
+    """Options that cannot go together stop before half an hour of reading and training."""
+    kept = args.save_predictions or args.from_predictions
+    if args.fast and kept:
+        parser.error("--fast keeps and reads no nested predictions; drop --save/--from-predictions")
+    if args.save_predictions and args.from_predictions:
+        parser.error("--save-predictions and --from-predictions: one at a time")
+    if args.save_predictions and 1.0 not in {float(x) for x in args.curve.split(",")}:
+        parser.error("--save-predictions keeps the 100% fraction's predictions: --curve must include 1")
+
+
 def save_predictions(path: Path, reports: list[ReportRows], kept: list[FoldPredictions], args) -> None:
     """The outer folds' predictions, with the reports and settings they belong to."""
     folds = [vars(fold) for fold in kept]  # plain dicts: loadable whichever module name ran this
@@ -286,17 +299,22 @@ def save_predictions(path: Path, reports: list[ReportRows], kept: list[FoldPredi
         pickle.dump(saved, f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def load_predictions(path: Path, reports: list[ReportRows]) -> list[FoldPredictions]:
-    """Predictions kept by `--save-predictions`, checked against the reports read now."""
+def load_predictions(path: Path, reports: list[ReportRows]) -> tuple[list[FoldPredictions], int]:
+    """Predictions kept by `--save-predictions`, checked against the reports read now, and the
+    number of inner folds they were kept with."""
     try:
         with path.open("rb") as f:
             saved = pickle.load(f)
-        folds, docs = [FoldPredictions(**fold) for fold in saved["folds"]], saved["docs"]
+        folds, docs, inner = (
+            [FoldPredictions(**fold) for fold in saved["folds"]],
+            saved["docs"],
+            saved["inner"],
+        )
     except (OSError, pickle.UnpicklingError, EOFError, KeyError, TypeError, AttributeError) as e:
         sys.exit(f"{path}: not predictions kept by --save-predictions ({e})")
     if docs != [r.doc for r in reports]:
         sys.exit(f"{path}: kept for other reports ({len(docs)}) than those read now ({len(reports)})")
-    return folds
+    return folds, inner
 
 
 def redecode(reports: list[ReportRows], folds: list[FoldPredictions]) -> tuple[Score, list[float], list]:
@@ -314,9 +332,13 @@ def redecode(reports: list[ReportRows], folds: list[FoldPredictions]) -> tuple[S
 
 def _redecode(reports: list[ReportRows], args, progress) -> None:
     task = progress.add_task("choosing cutoffs and decoding", total=1)
-    score, fold_f1, claims = redecode(reports, load_predictions(args.from_predictions, reports))
+    folds, inner = load_predictions(args.from_predictions, reports)
+    score, fold_f1, claims = redecode(reports, folds)
     progress.advance(task)
-    title = f"nested figure re-decoded from {args.from_predictions} ({len(reports)} reports)"
+    title = (
+        f"nested figure re-decoded from {args.from_predictions} ({len(reports)} reports; thresholds "
+        f"and margins by the kept inner {inner}-fold CV)"
+    )
     out = table(title, score, fold_f1)
     if args.claims:
         _write_claims(args.claims, claims)

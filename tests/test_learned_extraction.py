@@ -8,6 +8,7 @@ loaded model predicts the same, report by report and all at once.
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import shutil
@@ -621,7 +622,9 @@ def test_kept_nested_predictions_give_back_the_nested_figure(sample, tmp_path: P
     args = SimpleNamespace(inner=2, seed=0)
     path = tmp_path / "kept.pkl"
     bench.save_predictions(path, sample, kept, args)
-    again, again_f1, again_claims = bench.redecode(sample, bench.load_predictions(path, sample))
+    folds, inner = bench.load_predictions(path, sample)
+    assert inner == 2 and len(folds) == 3
+    again, again_f1, again_claims = bench.redecode(sample, folds)
     assert [c.to_dict() for c in again_claims] == [c.to_dict() for c in claims]
     assert again.total() == score.total() and again_f1 == fold_f1
     assert score.total()[2] > 0  # the sample's folds find some of its claims
@@ -630,3 +633,20 @@ def test_kept_nested_predictions_give_back_the_nested_figure(sample, tmp_path: P
     (tmp_path / "junk.pkl").write_bytes(b"not a pickle")
     with pytest.raises(SystemExit, match="junk.pkl: not predictions"):
         bench.load_predictions(tmp_path / "junk.pkl", sample)
+
+
+def test_crossval_refuses_options_that_keep_no_predictions(capsys) -> None:
+    """`--fast` keeps no nested predictions, and `--save-predictions` keeps the 100% fraction's:
+    asked for with either, the bench stops at once with a usage error instead of after training."""
+    bench = _crossval_bench()
+    parser = argparse.ArgumentParser(prog="crossval.py")
+    base = {"fast": False, "save_predictions": None, "from_predictions": None, "curve": "0.25,0.5,1"}
+    bench._check_options(parser, SimpleNamespace(**base))  # the defaults pass
+    for bad in (
+        {"fast": True, "from_predictions": Path("kept.pkl")},
+        {"save_predictions": Path("kept.pkl"), "curve": "0.5"},
+        {"save_predictions": Path("a.pkl"), "from_predictions": Path("b.pkl")},
+    ):
+        with pytest.raises(SystemExit):
+            bench._check_options(parser, SimpleNamespace(**{**base, **bad}))
+    assert capsys.readouterr().err.count("crossval.py: error:") == 3
