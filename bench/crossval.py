@@ -43,6 +43,7 @@ import pickle
 import random
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +66,7 @@ from dugout.extract.train import (  # noqa: E402
     read_annotated,
     score_claims,
 )
+from dugout.records import Claim  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "eval"
 
@@ -81,14 +83,17 @@ class FoldPredictions:
     test: list[list[Prediction]]
 
 
-def nested_fold(train: list[ReportRows], test: list[ReportRows], inner: int, seed: int, **params):
-    """Claims of `test` from a model fitted on `train`, cutoffs from an inner CV on `train`, and
-    the predictions both were read from."""
+def predict_fold(
+    reports: list[ReportRows], train_index: list[int], test_index: list[int], inner: int, seed: int, **params
+) -> FoldPredictions:
+    """One outer fold's predictions: an inner cross-validation's over its training reports (they
+    choose its cutoffs), and a model fitted on all of those over its test reports."""
+    train = [reports[i] for i in train_index]
     predictions = out_of_fold(train, inner, seed, **params)
-    cutoffs = choose_cutoffs(train, predictions)
     model = fit(train, seed, **params)
-    tested = [model.predict(r.rows) for r in test]
-    return decode_all(test, tested, cutoffs), cutoffs, (predictions, tested)
+    return FoldPredictions(
+        train_index, test_index, predictions, [model.predict(reports[i].rows) for i in test_index]
+    )
 
 
 def outer_cv(
@@ -96,23 +101,22 @@ def outer_cv(
 ):
     """Score of every report's claims from nested cross-validation, per-fold F1, the claims, and
     (at the 100% fraction only: the kept pickle is some 200 MB) each fold's predictions."""
-    claims, fold_f1, kept = [], [], []
+    kept: list[FoldPredictions] = []
     task = progress.add_task(f"cross-validating, {fraction:.0%} of training reports", total=folds)
     rng = random.Random(seed)
-    for train_index, test_index in folds_of(len(reports), folds, seed):
-        train = [reports[i] for i in train_index]
-        if fraction < 1:
-            train = rng.sample(train, max(inner, round(len(train) * fraction)))
-        test = [reports[i] for i in test_index]
-        found, _, (inner_p, test_p) = nested_fold(train, test, inner, seed, **params)
-        if fraction == 1:
-            kept.append(
-                FoldPredictions([int(i) for i in train_index], [int(i) for i in test_index], inner_p, test_p)
-            )
-        claims.extend(found)
-        fold_f1.append(score_claims(test, found).total()[2])
-        progress.advance(task)
-    return score_claims(reports, claims), fold_f1, claims, kept
+
+    def predicted():  # fold by fold, each decoded (by `redecode`) before the next is fitted
+        for train_index, test_index in folds_of(len(reports), folds, seed):
+            train = [int(i) for i in train_index]
+            if fraction < 1:
+                train = rng.sample(train, max(inner, round(len(train) * fraction)))
+            fold = predict_fold(reports, train, [int(i) for i in test_index], inner, seed, **params)
+            if fraction == 1:
+                kept.append(fold)
+            yield fold
+            progress.advance(task)
+
+    return *redecode(reports, predicted()), kept
 
 
 def table(title: str, s: Score, fold_f1: list[float] | None = None) -> dict:
@@ -317,9 +321,12 @@ def load_predictions(path: Path, reports: list[ReportRows]) -> tuple[list[FoldPr
     return folds, inner
 
 
-def redecode(reports: list[ReportRows], folds: list[FoldPredictions]) -> tuple[Score, list[float], list]:
-    """The nested figure again from kept predictions: each fold's cutoffs chosen on its inner
-    predictions, its test reports decoded with them, by this checkout's decoding."""
+def redecode(
+    reports: list[ReportRows], folds: Iterable[FoldPredictions]
+) -> tuple[Score, list[float], list[Claim]]:
+    """The nested figure from each outer fold's predictions, fresh (`outer_cv`) or kept: the
+    fold's cutoffs chosen on its inner predictions, its test reports decoded with them, by this
+    checkout's decoding; with each fold's F1 and every report's claims."""
     claims, fold_f1 = [], []
     for fold in folds:
         train = [reports[i] for i in fold.train_index]

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def load_script() -> Callable[[Path, str], ModuleType]:
+    """Loads a script that is no package module (bench/*.py, ../shared/eval/score.py) from its
+    path, under a module name of its own (registered, so its dataclasses and pickles resolve)."""
+
+    def load(path: Path, name: str) -> ModuleType:
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec and spec.loader, path
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module
+
+    return load
 
 
 @pytest.fixture(scope="session")

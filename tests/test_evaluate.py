@@ -8,7 +8,6 @@ what `dugout extract` gives on the dev reports.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -30,13 +29,8 @@ def load_jsonl(path: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def reference(shared_dir: Path) -> ModuleType:
-    path = shared_dir / "eval" / "score.py"
-    spec = importlib.util.spec_from_file_location("reference_score", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def reference(shared_dir: Path, load_script) -> ModuleType:
+    return load_script(shared_dir / "eval" / "score.py", "reference_score")
 
 
 @pytest.fixture(scope="module")

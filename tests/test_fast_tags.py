@@ -67,17 +67,13 @@ def test_a_sentence_run_into_the_next_after_a_number_is_split(corpus_articles) -
     assert "2.Bundesliga" in [t.text for t in nlp(text[max(0, at - 80) : at + 80])]
 
 
-def test_throughput_bench_times_each_component_of_the_parse(shared_dir: Path, tmp_path: Path, capsys) -> None:
+def test_throughput_bench_times_each_component_of_the_parse(
+    shared_dir: Path, tmp_path: Path, capsys, load_script
+) -> None:
     """`bench/throughput.py --modes stages` times each component of dugout's own pipeline over
     the paragraphs `parse_articles` gives the parser (here the two seed reports): every component
     once, each a share of the whole, the tokenizer first."""
-    import importlib.util
-
-    script = Path(__file__).parents[1] / "bench" / "throughput.py"
-    spec = importlib.util.spec_from_file_location("throughput", script)
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_script(Path(__file__).parents[1] / "bench" / "throughput.py", "throughput_bench")
     sample = tmp_path / "sample.jsonl"
     reports, words = bench.write_sample(shared_dir / "eval" / "seeds" / "articles.jsonl", 2, sample)
     assert reports == 2 and words > 500

@@ -9,7 +9,6 @@ loaded model predicts the same, report by report and all at once.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -601,21 +600,17 @@ def test_a_position_word_that_titles_a_player_is_told_from_a_need(train_articles
     assert keepers and not any("pos_labels_person" in f for f in keepers)
 
 
-def _crossval_bench():
-    script = Path(__file__).parents[1] / "bench" / "crossval.py"
-    spec = importlib.util.spec_from_file_location("crossval_bench", script)
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = bench  # its dataclass looks its module up
-    spec.loader.exec_module(bench)
-    return bench
+@pytest.fixture(scope="module")
+def crossval_bench(load_script):
+    return load_script(Path(__file__).parents[1] / "bench" / "crossval.py", "crossval_bench")
 
 
-def test_kept_nested_predictions_give_back_the_nested_figure(sample, tmp_path: Path) -> None:
+def test_kept_nested_predictions_give_back_the_nested_figure(sample, tmp_path: Path, crossval_bench) -> None:
     """`bench/crossval.py --save-predictions` then `--from-predictions`: re-choosing each outer
     fold's cutoffs on its kept inner predictions and decoding its kept test predictions gives the
     claims and figure of the run that kept them, so a change to decoding can be measured nested
     without training; predictions kept for other reports are refused, naming the file."""
-    bench = _crossval_bench()
+    bench = crossval_bench
     params = {"learner": "logistic", "C": 4.0, "min_count": 1}
     with bench.progress_bar() as progress:
         score, fold_f1, claims, kept = bench.outer_cv(sample, 3, 2, 0, 1.0, progress, **params)
@@ -635,10 +630,10 @@ def test_kept_nested_predictions_give_back_the_nested_figure(sample, tmp_path: P
         bench.load_predictions(tmp_path / "junk.pkl", sample)
 
 
-def test_crossval_refuses_options_that_keep_no_predictions(capsys) -> None:
+def test_crossval_refuses_options_that_keep_no_predictions(capsys, crossval_bench) -> None:
     """`--fast` keeps no nested predictions, and `--save-predictions` keeps the 100% fraction's:
     asked for with either, the bench stops at once with a usage error instead of after training."""
-    bench = _crossval_bench()
+    bench = crossval_bench
     parser = argparse.ArgumentParser(prog="crossval.py")
     base = {"fast": False, "save_predictions": None, "from_predictions": None, "curve": "0.25,0.5,1"}
     bench._check_options(parser, SimpleNamespace(**base))  # the defaults pass
