@@ -8,7 +8,7 @@ import pytest
 
 from dugout.extract.features import ReportView, kb_pair_features, result_features
 from dugout.extract.labels import key_matches
-from dugout.extract.pairs import Candidate, CandidateMaker, reports_result
+from dugout.extract.pairs import Candidate, CandidateMaker, kb_side, reports_result
 from dugout.kb.index import load_kb
 from dugout.kb.names import names_match
 from dugout.nlp.entities import ResolvedArticle, Resolver
@@ -168,3 +168,48 @@ def test_a_role_begun_after_the_report_is_not_read(train_articles) -> None:
     assert not kb_pair_features(brazil[0].subject, brazil[0].object, report)
     madrid = [c for c in pair if c.object.entity.name == "Real Madrid"]
     assert madrid and kb_pair_features(madrid[0].subject, madrid[0].object, report)
+
+
+def test_a_person_is_paired_with_the_side_the_knowledge_base_knows_him_at(train_articles) -> None:
+    """Rule: a report judged to be about the women's game reads "USMNT" as the women's side like
+    every team it names, but a coach the knowledge base knows only at the men's side (Gregg
+    Berhalter, United States head coach) is paired with the men's side, while the women's coach
+    of the same report (Emma Hayes, whom it knows at no side of the United States by then) keeps
+    the report's reading (train t0107, a report on the USWNT's new coach)."""
+    kb = load_kb()
+    parsed = next(iter(parse_articles(train_articles({"t0107"}))))
+    resolved = Resolver(kb).resolve(parsed)
+    assert resolved.womens
+    index = _index(resolved, "USMNT head coach Gregg Berhalter")
+    view = resolved.sentences[index]
+    assert any(m.entity.name == "United States Women" for m in view.mentions)
+    pairs = {
+        (c.subject.entity.name, c.object.entity.name)
+        for c in CandidateMaker(kb)(resolved)
+        if c.sentence == index and c.kind == "person_team"
+    }
+    assert ("Gregg Berhalter", "United States") in pairs
+    assert ("Gregg Berhalter", "United States Women") not in pairs
+    assert ("Emma Hayes", "United States Women") in pairs
+
+
+def test_the_knowledge_base_side_works_both_ways() -> None:
+    """Rule (the other way round): a club read as its men's side is the women's side for a coach
+    known only there by the report's date (Nick Cushing, Manchester City Women's manager until
+    2020, in 2019); one known only at the men's side is read there whichever side the report
+    gives (Pep Guardiola), and one the knowledge base holds no role of keeps the report's reading
+    (Erling Haaland)."""
+    kb = load_kb()
+
+    def named(name: str, kind: str):
+        return next(e for e in kb.lookup(name) if e.kind == kind)
+
+    city = named("Manchester City", "club")
+    cushing = named("Nick Cushing", "person")
+    assert kb_side(kb, cushing, city, "2019-01-01").name == "Manchester City Women"
+    assert kb_side(kb, cushing, kb.side_of(city, "women"), "2019-01-01").name == "Manchester City Women"
+    guardiola = named("Pep Guardiola", "person")
+    assert kb_side(kb, guardiola, city, "2019-01-01") is city
+    assert kb_side(kb, guardiola, kb.side_of(city, "women"), "2019-01-01").name == "Manchester City"
+    haaland = named("Erling Haaland", "person")
+    assert kb_side(kb, haaland, kb.side_of(city, "women"), "2023-01-01").name == "Manchester City Women"

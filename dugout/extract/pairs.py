@@ -15,7 +15,9 @@ person). Two teams are paired when the sentence names both, and where it
 reports a result ("lost 2-1 to Arsenal", "beating Denmark") one named team is
 also paired with the report's main teams and the teams of the sentence before.
 Each proposal says where its parties came from (`Party.source`), and that is a
-feature like any other.
+feature like any other. A person is paired with the side of a club or country
+(men's or women's) the knowledge base knows him at, where it knows him at one
+only and the report's reading of the side says the other (`kb_side`).
 """
 
 from __future__ import annotations
@@ -132,6 +134,21 @@ def focus_person(resolved: ResolvedArticle) -> Entity | None:
     return resolved.entities.get(counts.most_common(1)[0][0]) if counts else None
 
 
+def kb_side(kb: KnowledgeBase, person: Entity, team: Entity, published: str | None) -> Entity:
+    """The side of a club or country the knowledge base knows this person at, where the report's
+    reading of the side disagrees: a report judged to be about the women's game still names the
+    men's side of a coach known only there ("Gregg Berhalter" and "United States"), and a men's
+    report the women's side of one known only at it. A person known at both sides, or at
+    neither, keeps the report's reading (`dugout.nlp.womens`)."""
+    held = {role.organisation for role in kb.roles_known(person.id, published)}
+    if not held or team.id in held:
+        return team
+    if team.subkind == "women" and team.parent in held:
+        return kb.entities.get(team.parent, team)
+    women = kb.side_of(team, "women") if team.subkind in (None, "club", "national_team") else None
+    return women if women is not None and women.id in held else team
+
+
 def kb_teams(kb: KnowledgeBase, person: Entity, published: str | None) -> list[Entity]:
     """Teams the knowledge base knows this person at by the report's date, in any role."""
     out: list[Entity] = []
@@ -184,7 +201,8 @@ class CandidateMaker:
             bodies = _first_mentions(view.mentions, lambda m: m.kind == "federation")
             out.extend(self._person_team(doc, index, people, teams + bodies, before, focus, published))
             if not people:
-                out.extend(_implied_people(doc, index, teams, before_people, star))
+                implied = _implied_people(doc, index, teams, before_people, star)
+                out.extend(self._kb_sides(implied, published))
             out.extend(_pairs(doc, index, "person_person", people))
             out.extend(_team_pairs(doc, index, view, teams, focus, before))
             out.extend(_needs(doc, index, view, teams, focus))
@@ -195,17 +213,28 @@ class CandidateMaker:
     def _person_team(self, doc, index, people, teams, before, focus, published) -> list[Candidate]:
         out = []
         for person in people:
-            parties = [Party(t.entity, t, "here") for t in teams]
-            implied = [(m.entity, m, "before") for m in before]
+            implied = [(t.entity, t, "here") for t in teams]
+            implied += [(m.entity, m, "before") for m in before]
             implied += [(club, None, "focus") for club in focus]
             implied += [(team, None, "kb") for team in kb_teams(self.kb, person.entity, published)]
-            seen = {p.entity.id for p in parties}
+            parties: list[Party] = []
+            seen: set[str] = set()
             for entity, mention, source in implied:
+                entity = kb_side(self.kb, person.entity, entity, published)
                 if entity.id not in seen:
                     seen.add(entity.id)
                     parties.append(Party(entity, mention, source))
             subject = Party(person.entity, person, "here")
             out.extend(Candidate(doc, index, "person_team", subject, team) for team in parties)
+        return out
+
+    def _kb_sides(self, candidates: list[Candidate], published: str | None) -> list[Candidate]:
+        """Each person–team candidate's team on the side the knowledge base knows the person at
+        (`kb_side`)."""
+        out = []
+        for c in candidates:
+            side = kb_side(self.kb, c.subject.entity, c.object.entity, published)
+            out.append(c if side is c.object.entity else replace(c, object=replace(c.object, entity=side)))
         return out
 
 
