@@ -348,6 +348,27 @@ def test_a_sacking_not_the_former_it_implies_ends_the_post(reports: dict[str, di
         assert "Metro reported that ten Hag has been sacked" in told, told  # not "has dismissed"
 
 
+def test_a_sacking_told_of_a_coach_its_report_keeps_in_post_is_a_threat(
+    reports: dict[str, dict], tmp_path: Path
+) -> None:
+    """Rule: a sacking read in a report that also calls the man the club's current coach ("Palace
+    are set to sack Hodgson" beside "Crystal Palace manager Roy Hodgson is in a stable condition",
+    train t0072) does not end his spell: his job looks at risk and the brief tells talk of a
+    sacking, not one. A sacking whose report calls him a former coach, or says nothing of his
+    post, still ends it (`test_a_sacking_not_the_former_it_implies_ends_the_post`, and
+    tests/test_story.py's `test_dismissal_is_a_change_not_a_contradiction`)."""
+    rec = reports["t0072"]
+    club, coach = "Crystal Palace", "Roy Hodgson"
+    sacking = claim(rec, "job_status", coach, club, "dismissed", "Palace are set to sack Hodgson")
+    in_post = claim(rec, "coach_of", coach, club, "current", "Crystal Palace manager Roy Hodgson is in")
+    with Store.open(store_of(tmp_path, (rec, [sacking, in_post]))) as store:
+        story = story_of(store, coach)
+    assert story is not None and [j.status for j in story.jobs] == ["at_risk"]
+    assert _post(story) == (club, "current")
+    told = " ".join(x.text for x in brief(story))
+    assert "talk of Hodgson's sacking" in told and "has been sacked" not in told, told
+
+
 # -- contradictions need two statements ---------------------------------------------------------
 
 

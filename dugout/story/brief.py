@@ -253,13 +253,13 @@ def _job(story: Story, job: Any, short: str) -> list[Sentence]:
         out.append(
             Sentence(
                 f"{_cap(_on(c.claim.when or c.published))}, {_by_whom(c, short)} "
-                f"that {_status_clause(c, short)}",
+                f"that {_status_clause(c, short, job.status)}",
                 [c],
             )
         )
     if job.against:
         c = max(job.against, key=lambda c: c.published or "")
-        out.append(Sentence(f"But other reports say {_status_clause(c, short)}", job.against))
+        out.append(Sentence(f"But other reports say {_status_clause(c, short, job.status)}", job.against))
     return out
 
 
@@ -295,11 +295,15 @@ def _telling(support: list[StoryClaim], status: str) -> list[StoryClaim]:
     return sorted(told, key=lambda c: c.published or "")[-3:]
 
 
-def _status_clause(c: StoryClaim, short: str) -> str:
+def _status_clause(c: StoryClaim, short: str, status: str | None = None) -> str:
+    """What one report says of a coach's job. A sacking or resignation told for a job that has
+    not ended (its report still calls him the coach: `state._ends`) is talk of one, not news."""
     v = c.claim.value
     neg = c.claim.polarity == "negated"
     own = c.claim.attribution and names_match(c.claim.attribution, c.claim.subject)
     whose = "his" if own else f"{short}'s"
+    if v in ("dismissed", "resigned") and not neg and status not in (None, "dismissed", "resigned"):
+        return f"there is talk of {whose} {'sacking' if v == 'dismissed' else 'departure'}"
     if v == "secure":
         return f"{whose} job is {'not ' if neg else ''}safe"
     if v == "at_risk":
