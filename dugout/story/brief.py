@@ -296,14 +296,14 @@ def _telling(support: list[StoryClaim], status: str) -> list[StoryClaim]:
 
 
 def _status_clause(c: StoryClaim, short: str, status: str | None = None) -> str:
-    """What one report says of a coach's job. A sacking or resignation told for a job that has
-    not ended (its report still calls him the coach: `state._ends`) is talk of one, not news."""
+    """What one report says of a coach's job. A sacking told for a job that has not ended (its
+    report still calls him the coach: `state._ends`) is talk of one, not news."""
     v = c.claim.value
     neg = c.claim.polarity == "negated"
     own = c.claim.attribution and names_match(c.claim.attribution, c.claim.subject)
     whose = "his" if own else f"{short}'s"
-    if v in ("dismissed", "resigned") and not neg and status not in (None, "dismissed", "resigned"):
-        return f"there is talk of {whose} {'sacking' if v == 'dismissed' else 'departure'}"
+    if v == "dismissed" and not neg and status not in (None, "dismissed", "resigned"):
+        return f"there is talk of {whose} sacking"
     if v == "secure":
         return f"{whose} job is {'not ' if neg else ''}safe"
     if v == "at_risk":
