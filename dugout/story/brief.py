@@ -295,14 +295,14 @@ def _telling(support: list[StoryClaim], status: str) -> list[StoryClaim]:
     return sorted(told, key=lambda c: c.published or "")[-3:]
 
 
-def _status_clause(c: StoryClaim, short: str, status: str | None = None) -> str:
+def _status_clause(c: StoryClaim, short: str, status: str) -> str:
     """What one report says of a coach's job. A sacking told for a job that has not ended (its
-    report still calls him the coach: `state._ends`) is talk of one, not news."""
+    report still calls him the coach: `state._spell_ends`) is talk of one, not news."""
     v = c.claim.value
     neg = c.claim.polarity == "negated"
     own = c.claim.attribution and names_match(c.claim.attribution, c.claim.subject)
     whose = "his" if own else f"{short}'s"
-    if v == "dismissed" and not neg and status not in (None, "dismissed", "resigned"):
+    if v == "dismissed" and not neg and status not in ("dismissed", "resigned"):
         return f"there is talk of {whose} sacking"
     if v == "secure":
         return f"{whose} job is {'not ' if neg else ''}safe"

@@ -198,7 +198,7 @@ def job_statuses(
         if any(c.published for c in group):  # an undated report never outranks dated ones
             group = [c for c in group if c.published]
         club = next((c.claim.object for c in group if c.claim.object), None)
-        terminal, threatened = _ends(group, posts, club_key)
+        terminal, threatened = _spell_ends(group, posts, club_key)
         spell = group
         if terminal:
             last_end = terminal[-1]
@@ -266,7 +266,7 @@ def job_statuses(
     return out
 
 
-def _ends(
+def _spell_ends(
     group: list[StoryClaim], posts: list[StoryClaim], club_key: str
 ) -> tuple[list[StoryClaim], list[StoryClaim]]:
     """A coach's sackings and resignations at one club: those that end his spell, and the sackings
