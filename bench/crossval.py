@@ -204,7 +204,7 @@ def main() -> None:
         if args.from_predictions:
             _redecode(reports, args, progress)
             return
-        fractions = sorted({float(x) for x in args.curve.split(",")}, reverse=True)
+        fractions = curve_fractions(args.curve)
         results = {
             fraction: outer_cv(reports, args.folds, args.inner, args.seed, fraction, progress)
             for fraction in fractions
@@ -284,6 +284,11 @@ def _over_seeds(runs: dict[int, dict]) -> dict:
     return {"f1": f1, "mean": float(np.mean(f1)), "sd": float(np.std(f1)), "per_type": per_type}
 
 
+def curve_fractions(curve: str) -> list[float]:
+    """`--curve`'s shares of the training reports, largest first ("0.25,0.5,1" -> [1.0, 0.5, 0.25])."""
+    return sorted({float(x) for x in curve.split(",")}, reverse=True)
+
+
 def _check_options(parser: argparse.ArgumentParser, args) -> None:
     """Options that cannot go together stop before half an hour of reading and training."""
     kept = args.save_predictions or args.from_predictions
@@ -291,7 +296,7 @@ def _check_options(parser: argparse.ArgumentParser, args) -> None:
         parser.error("--fast keeps and reads no nested predictions; drop --save/--from-predictions")
     if args.save_predictions and args.from_predictions:
         parser.error("--save-predictions and --from-predictions: one at a time")
-    if args.save_predictions and 1.0 not in {float(x) for x in args.curve.split(",")}:
+    if args.save_predictions and 1.0 not in curve_fractions(args.curve):
         parser.error("--save-predictions keeps the 100% fraction's predictions: --curve must include 1")
 
 

@@ -140,7 +140,18 @@ def kb_side(kb: KnowledgeBase, person: Entity, team: Entity, published: str | No
     men's side of a coach known only there ("Gregg Berhalter" and "United States"), and a men's
     report the women's side of one known only at it. A person known at both sides, or at
     neither, keeps the report's reading (`dugout.nlp.womens`)."""
-    held = {role.organisation for role in kb.roles_known(person.id, published)}
+    return _side_for(kb, held_at(kb, person, published), team)
+
+
+def held_at(kb: KnowledgeBase, person: Entity, published: str | None) -> dict[str, None]:
+    """The ids of the organisations the knowledge base knows this person at by the report's date,
+    in the order it lists his roles (a dict used as an ordered set)."""
+    return dict.fromkeys(role.organisation for role in kb.roles_known(person.id, published))
+
+
+def _side_for(kb: KnowledgeBase, held: dict[str, None], team: Entity) -> Entity:
+    """`kb_side` for a person whose organisations (`held_at`) are already read: a sentence pairs
+    one person with several teams, and his roles are read once for all of them."""
     if not held or team.id in held:
         return team
     if team.subkind == "women" and team.parent in held:
@@ -149,14 +160,10 @@ def kb_side(kb: KnowledgeBase, person: Entity, team: Entity, published: str | No
     return women if women is not None and women.id in held else team
 
 
-def kb_teams(kb: KnowledgeBase, person: Entity, published: str | None) -> list[Entity]:
-    """Teams the knowledge base knows this person at by the report's date, in any role."""
-    out: list[Entity] = []
-    for role in kb.roles_known(person.id, published):
-        team = kb.entities.get(role.organisation)
-        if team is not None and team.is_team and team not in out:
-            out.append(team)
-    return out
+def kb_teams(kb: KnowledgeBase, held: dict[str, None]) -> list[Entity]:
+    """Teams among the organisations the knowledge base knows a person at (`held_at`), in any role."""
+    teams = (kb.entities.get(organisation) for organisation in held)
+    return [team for team in teams if team is not None and team.is_team]
 
 
 _POSITION = re.compile(
@@ -216,11 +223,12 @@ class CandidateMaker:
             implied = [(t.entity, t, "here") for t in teams]
             implied += [(m.entity, m, "before") for m in before]
             implied += [(club, None, "focus") for club in focus]
-            implied += [(team, None, "kb") for team in kb_teams(self.kb, person.entity, published)]
+            held = held_at(self.kb, person.entity, published)
+            implied += [(team, None, "kb") for team in kb_teams(self.kb, held)]
             parties: list[Party] = []
             seen: set[str] = set()
             for entity, mention, source in implied:
-                entity = kb_side(self.kb, person.entity, entity, published)
+                entity = _side_for(self.kb, held, entity)
                 if entity.id not in seen:
                     seen.add(entity.id)
                     parties.append(Party(entity, mention, source))
