@@ -10,6 +10,7 @@ from dugout.extract.features import ReportView, kb_pair_features, result_feature
 from dugout.extract.labels import key_matches
 from dugout.extract.pairs import Candidate, CandidateMaker, kb_side, reports_result
 from dugout.kb.index import load_kb
+from dugout.kb.model import Role
 from dugout.kb.names import names_match
 from dugout.nlp.entities import ResolvedArticle, Resolver
 from dugout.nlp.pipeline import parse_articles
@@ -213,3 +214,44 @@ def test_the_knowledge_base_side_works_both_ways() -> None:
     assert kb_side(kb, guardiola, kb.side_of(city, "women"), "2019-01-01").name == "Manchester City"
     haaland = named("Erling Haaland", "person")
     assert kb_side(kb, haaland, kb.side_of(city, "women"), "2023-01-01").name == "Manchester City Women"
+
+
+EDGE_REPORT = ("t0044", "thawing of relations between Celtic fans and Brendan Rodgers")
+
+
+def test_a_post_dated_to_the_report_s_month_is_read_as_changing_then(train_articles) -> None:
+    """Rule: the knowledge base dates most posts to the month, so on a report of that month it
+    cannot tell whether the change came before or after: a post ending or beginning in the
+    report's month is read as held (as before) and as ending or beginning, and a post held
+    elsewhere on the report's date is read beside every other team. The Herald of 2023-06-09
+    (train t0044) on Brendan Rodgers' return to Celtic, dated 2023-06 in the knowledge base: the
+    pair with Celtic is his post now and beginning; the pair with Leicester City (his post to
+    2023-04) is past, with a post elsewhere now."""
+    doc, sentence = EDGE_REPORT
+    kb = load_kb()
+    parsed = next(iter(parse_articles(train_articles({doc}))))
+    resolved = Resolver(kb).resolve(parsed)
+    report = ReportView.of(resolved, kb, [None] * len(resolved.sentences))
+    index = _index(resolved, sentence)
+    rodgers = next(e for e in kb.lookup("Brendan Rodgers") if e.kind == "person")
+    pairs = {
+        c.object.entity.name: kb_pair_features(c.subject, c.object, report)
+        for c in CandidateMaker(kb)(resolved)
+        if c.sentence == index and c.subject.entity.id == rodgers.id and c.object is not None
+    }
+    assert {"kb_pair_now=head_coach", "kb_pair_begins=head_coach"} <= set(pairs["Celtic"])
+    assert "kb_pair_ends=head_coach" not in pairs["Celtic"]
+    assert "kb_pair_past=head_coach" in pairs["Leicester City"]
+    assert not {"kb_pair_now=head_coach", "kb_pair_ends=head_coach"} & set(pairs["Leicester City"])
+
+
+def test_a_post_s_edge_is_the_month_or_year_it_is_dated_to() -> None:
+    """Rule: a post's end or start known only to a month (or a year) that holds the report's date
+    is an edge; a report of another month, or a post dated to the day, is not."""
+    spell = Role("p", "head_coach", "c", "2022-09", "2023-04")
+    assert spell.edge_on("2023-04-11") == "ends" and spell.active_on("2023-04-11")
+    assert spell.edge_on("2022-09-30") == "begins"
+    assert spell.edge_on("2023-05-01") is None and spell.edge_on("2023-03-31") is None
+    assert Role("p", "head_coach", "c", "2021", "2023").edge_on("2023-04-11") == "ends"
+    assert Role("p", "head_coach", "c", "2021-06-01", "2023-04-11").edge_on("2023-04-11") is None
+    assert spell.edge_on(None) is None

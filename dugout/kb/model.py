@@ -61,6 +61,19 @@ class Role:
             return False
         return not self.end or self.end >= date[: len(self.end)]
 
+    def edge_on(self, date: str | None) -> str | None:
+        """Whether the role "ends" or "begins" within the month or year a report's date falls
+        in, where the knowledge base dates that end or start only so finely (held "2022-09" to
+        "2023-04", a report of 2023-04-11): the data cannot tell whether the report comes before
+        or after the change, so `active_on` calls the role held and this says how sure that is."""
+        if not date:
+            return None
+        if self.end and len(self.end) < len(date) and date.startswith(self.end):
+            return "ends"
+        if self.start and len(self.start) < len(date) and date.startswith(self.start):
+            return "begins"
+        return None
+
     def begun_by(self, date: str | None) -> bool:
         """Whether the role had begun by an ISO date (None or undated: yes). A role that begins
         after a report is hindsight: a knowledge base kept up to date could not have held it
