@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -534,3 +535,26 @@ def test_brief_says_ten_hag_and_luis_enrique_and_cites_three_and_more(
     assert "<script" not in page
     result = CliRunner().invoke(app, ["story", "Erik ten Hag", "--db", db])
     assert result.exit_code == 0 and "and 1 more]" in result.output
+
+
+def test_a_contract_end_before_its_own_report_is_no_contract_line(
+    reports: dict[str, dict], tmp_path: Path
+) -> None:
+    """Rule: a report tells of a contract's end while it is to come, so an end dated before the
+    report is a misread date (a signing's: "signed a new five-year contract back in July 2021",
+    90min, 8 June 2023, train t0665), not his contract's end: no contract line and no stale
+    contract. An end after its report is still told (Jorginho's contract "expires at the end of
+    the season", 23 October 2023, train t0687)."""
+    smith_rowe, jorginho = reports["t0665"], reports["t0687"]
+    signed = claim(
+        smith_rowe, "contract_until", "Emile Smith Rowe", "Arsenal", None, "five-year contract back"
+    )
+    expires = claim(jorginho, "contract_until", "Jorginho", "Arsenal", None, "contract expires at the end")
+    said = ((smith_rowe, [replace(signed, when="2021-07")]), (jorginho, [replace(expires, when="2024-06")]))
+    with Store.open(store_of(tmp_path, *said)) as store:
+        misread = story_of(store, "Emile Smith Rowe", as_of="2023-06-30")
+        to_come = story_of(store, "Jorginho", as_of="2024-07-31")
+    assert misread is not None and not misread.contracts and not misread.stale
+    assert "July 2021" not in render(misread)
+    assert to_come is not None and [ln.claims[0].claim.when for ln in to_come.contracts] == ["2024-06"]
+    assert "June 2024" in render(to_come) and to_come.stale

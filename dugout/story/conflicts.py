@@ -334,6 +334,18 @@ def _in_post(c: StoryClaim, person: str, club: str | None) -> bool:
     return cl.type == "holds_role"
 
 
+def ran_out_before_its_report(c: StoryClaim) -> bool:
+    """Whether a contract's end comes before the report that gives it ("signed a new five-year
+    contract back in July 2021", read in June 2023, as a contract until July 2021). A report
+    tells of a contract's end while it is to come: over train and dev, 4 of the 182 dated gold
+    contract ends fall before their report (a contract that "expired in June"), against 34 of
+    the 151 the extractor read out of fold, nearly all a signing's date read as the end. So such
+    an end is no contract line of the story and no stale contract (the claim stays in the store
+    and the timeline)."""
+    when, published = c.claim.when, c.published
+    return bool(when and published and when < published[: len(when)])
+
+
 def stale(claims: list[StoryClaim], as_of: str | None) -> list[Stale]:
     """Contract end dates already past on `as_of` (the latest per person and club)."""
     limit = end_of(as_of)
@@ -343,6 +355,8 @@ def stale(claims: list[StoryClaim], as_of: str | None) -> list[Stale]:
     for c in claims:
         cl = c.claim
         if cl.type != "contract_until" or not cl.when or cl.polarity != "affirmed":
+            continue
+        if ran_out_before_its_report(c):
             continue
         key = (fold(cl.subject), fold(cl.object))
         prev = latest.get(key)

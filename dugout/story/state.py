@@ -14,7 +14,18 @@ from typing import Any
 from dugout.kb.names import fold, names_match
 
 from .confidence import confidence, explain, strength
-from .conflicts import RISK, SAFE, TERMINAL, Change, Contradiction, Stale, changes, contradictions, stale
+from .conflicts import (
+    RISK,
+    SAFE,
+    TERMINAL,
+    Change,
+    Contradiction,
+    Stale,
+    changes,
+    contradictions,
+    ran_out_before_its_report,
+    stale,
+)
 from .dates import days_between
 from .eligible import can_hold_job
 from .lines import Line, cites, group_by, object_is, order_key, subject_is
@@ -495,7 +506,9 @@ def build_story(inp: StoryInput, related: list[StoryClaim] | None = None) -> Sto
     story.contracts = [
         Line("contract", f"contract with {c.claim.object} until {c.claim.when}", [c], c.claim.when)
         for c in sorted(claims, key=_key)
-        if c.claim.type == "contract_until" and (kind == "person" and _subject_is(c, name))
+        if c.claim.type == "contract_until"
+        and (kind == "person" and _subject_is(c, name))
+        and not ran_out_before_its_report(c)
     ]
     story.meetings = meetings(claims, name)
     story.stale = stale(claims, inp.as_of)
