@@ -558,3 +558,34 @@ def test_a_contract_end_before_its_own_report_is_no_contract_line(
     assert "July 2021" not in render(misread)
     assert to_come is not None and [ln.claims[0].claim.when for ln in to_come.contracts] == ["2024-06"]
     assert "June 2024" in render(to_come) and to_come.stale
+
+
+def test_a_spell_ends_on_its_first_end_not_a_later_look_back_at_a_sacking(
+    corpus: dict[str, dict], reports: dict[str, dict], tmp_path: Path
+) -> None:
+    """Rule: the day a post ended is the first report of its end after the last report of him in
+    post; a firm sacking told later ("the Portuguese coach replaced Ten Hag, who was sacked in
+    October", train t0445, February 2025) looks back at that end and does not move it from the
+    day The Namibian reported ten Hag's reign over (28 October 2024)."""
+    namibian = corpus["ziv-gdelt-06be042bfaad"]
+    over = claim(
+        namibian, "coach_of", "Erik ten Hag", "Manchester United", "former", "rollercoaster reign as"
+    )
+    look_back = reports["t0445"]
+    sacked = claim(
+        look_back, "job_status", "Erik ten Hag", "Manchester United", "dismissed", "who was sacked in"
+    )
+    before = [
+        (r, [claim(r, "coach_of", "Erik ten Hag", "Manchester United", "current", frag)])
+        for r, frag in (
+            (reports["t0149"], "Manchester United manager Erik ten Hag may be"),
+            (reports["t0187"], "Manchester United manager Erik ten Hag has been torn"),
+        )
+    ]
+    with Store.open(store_of(tmp_path, *before, (namibian, [over]), (look_back, [sacked]))) as store:
+        story = story_of(store, "Erik ten Hag")
+    assert story is not None and _line(story, "Manchester United").value == "former"
+    told = render(story)
+    assert told.startswith(
+        "Erik ten Hag's spell as head coach of Manchester United ended on 28 October 2024"
+    ), told

@@ -136,6 +136,9 @@ STATUS_WORDS = {
     "dismissed": "gone: he was sacked",
     "resigned": "gone: he resigned",
 }
+STATUS_THEN = {"dismissed": "gone (sacked)", "resigned": "gone (resigned)"}
+"""A job last reported gone, on the report's date: not "he was sacked on" that date, which may
+be a report's look back at a sacking long before ("the same mistake they made with ten Hag")."""
 
 
 def _person(story: Story) -> list[Sentence]:
@@ -151,7 +154,7 @@ def _person(story: Story) -> list[Sentence]:
         out += _last_post(story, name)
     for ln in others[:3]:
         out.append(Sentence(f"{name} is {ln.text}", ln.claims))
-    out += _contracts(story, short, bool(current))
+    out += _contracts(story, short, [ln.party for ln in current if ln.party])
     for job in story.jobs:
         out += _job(story, job, short)
     for ln in story.meetings:
@@ -194,15 +197,17 @@ def _undated_contracts(story: Story, short: str) -> list[Sentence]:
     return out
 
 
-def _contracts(story: Story, short: str, current: bool) -> list[Sentence]:
-    """The contract sentences: runs until, stale while he is still in post, or had been due to run;
-    a contract with no end date only as `_undated_contracts` says."""
+def _contracts(story: Story, short: str, posts: list[str]) -> list[Sentence]:
+    """The contract sentences: runs until, stale while he is still in post at its club (`posts`:
+    the clubs of his posts now), or had been due to run at a club he has left; a contract with
+    no end date only as `_undated_contracts` says."""
     out: list[Sentence] = _undated_contracts(story, short)
     stale_ids = {s.claim.id for s in story.stale}
     for ln in story.contracts:
         c = ln.claims[0]
         if not c.claim.when:
             continue
+        current = any(names_match(c.claim.object, club) for club in posts)
         if c.id in stale_ids and current:
             s = next(s for s in story.stale if s.claim.id == c.id)
             later = s.later[-1] if s.later else None
@@ -240,7 +245,11 @@ def _job(story: Story, job: Any, short: str) -> list[Sentence]:
     word = STATUS_WORDS.get(job.status, job.status)
     last = max((c.published for c in told if c.published), default=None)
     age = days_between(last, story.as_of) if last else None
-    looks = f"was last reported {word} {_on(last)}" if age and age > FRESH_DAYS else f"looks {word}"
+    looks = (
+        f"was last reported {STATUS_THEN.get(job.status, word)} {_on(last)}"
+        if age and age > FRESH_DAYS
+        else f"looks {word}"
+    )
     out.append(
         Sentence(
             f"{short}'s job at {job.club} {looks} (confidence {job.confidence:.2f}, "
@@ -484,7 +493,7 @@ def brief(story: Story) -> list[Sentence]:
         a, b = con.a, con.b
         out.append(
             Sentence(
-                f"Reports conflict ({con.reason.replace('within 0 days', 'in one report')}): "
+                f"Reports conflict ({con.reason}): "
                 f"{_voice(a, 'one report')} {_quote(a)}, {_voice(b, 'another')} {_quote(b)}",
                 [a, b],
             )

@@ -155,8 +155,11 @@ def _status_side(c: StoryClaim) -> str | None:
     return side
 
 
-def _span(gap: int) -> str:
-    return "in one report" if gap == 0 else f"within {gap} days"
+def _span(a: StoryClaim, b: StoryClaim, gap: int) -> str:
+    """How far apart two statements are: one report, two of one day, or some days."""
+    if a.doc == b.doc:
+        return "in one report"
+    return "on the same day" if gap == 0 else f"within {gap} days"
 
 
 def _clash(a: StoryClaim, b: StoryClaim) -> str | None:
@@ -171,9 +174,9 @@ def _clash(a: StoryClaim, b: StoryClaim) -> str | None:
     if t == "job_status" and _same_parties(a, b) and gap <= STATUS_WINDOW:
         sa, sb = _status_side(a), _status_side(b)
         if {sa, sb} == {"safe", "risk"}:
-            return f"job status {ca.value} vs {cb.value} {_span(gap)}"
+            return f"job status {ca.value} vs {cb.value} {_span(a, b, gap)}"
         if sa == "end" and sb in ("safe", "risk") and cb.value != "appointed":
-            return f"{ca.value} yet still {cb.value} within {gap} days"
+            return f"{ca.value} yet still {cb.value} {_span(a, b, gap)}"
         if gap == 0 and sa == "end" and sb in ("safe", "risk"):
             return f"{ca.value} and {cb.value} in one report"
     if t == "meeting" and gap <= STATUS_WINDOW:

@@ -81,8 +81,10 @@ class Option:
         """What ended the post, when the newest end has no support after it and is news: a
         sacking or resignation the report states (fact or reported), or ends from two voices, or
         a post only one voice ever reported. A stray "former" does not end a post many outlets
-        report. The claim given is the spell's first firm end (else its first end), not the
-        newest: "former manager X" a year on does not move the day the spell ended."""
+        report. The claim given is the spell's first end after its last support, a firm one
+        where that day has one, not the newest: "former manager X" a year on does not move the
+        day the spell ended, nor does a sacking a later report looks back on ("the same mistake
+        they made with ten Hag") when an earlier report already had him gone."""
         if not self.ends:
             return None
         newest = max(self.ends, key=lambda c: (day_of(c), c.claim.type == "job_status", c.id or 0))
@@ -97,7 +99,9 @@ class Option:
         ]
         if firm or len({c.voice or c.doc for c in after}) >= 2 or len(self.voices) <= 1:
             # on one day a sacking or resignation says more than the "former coach" that follows from it
-            return min(firm or after, key=lambda c: (day_of(c), c.claim.type != "job_status", c.id or 0))
+            return min(
+                after, key=lambda c: (day_of(c), c not in firm, c.claim.type != "job_status", c.id or 0)
+            )
         return None
 
 
@@ -113,6 +117,10 @@ class Standing:
     """Posts the recognised change moved on from: no support since the post now was first reported."""
     taken: dict[str, Option] = field(default_factory=dict)
     """Option key -> the club's coach now by the evidence about the club, who came after (`posts`)."""
+
+
+def _status(c: StoryClaim) -> bool:
+    return c.claim.type == "job_status"
 
 
 def day_of(c: StoryClaim) -> date:

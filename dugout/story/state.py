@@ -9,6 +9,7 @@ older and conflicting reports kept beside it rather than dropped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from dugout.kb.names import fold, names_match
@@ -428,6 +429,22 @@ def results(claims: list[StoryClaim], club: str) -> list[Line]:
     return sorted(lines, key=lambda ln: ln.note.removeprefix("reported ") or "", reverse=True)
 
 
+def newest_contracts(claims: list[StoryClaim], person: str) -> list[StoryClaim]:
+    """The person's contract claims the story tells: per club, those of the newest report that
+    gives one (a later report's end replaces an earlier one's: "until June 2024" in 2023, "until
+    June 2026" in 2025), none whose end came before its own report (`ran_out_before_its_report`)."""
+    mine = [
+        c
+        for c in claims
+        if c.claim.type == "contract_until" and _subject_is(c, person) and not ran_out_before_its_report(c)
+    ]
+    out = []
+    for group in _group(mine, lambda c: fold(c.claim.object)).values():
+        newest = max(c.report_day or date.min for c in group)
+        out += [c for c in group if (c.report_day or date.min) == newest]
+    return sorted(out, key=_key)
+
+
 def meetings(claims: list[StoryClaim], name: str) -> list[Line]:
     """Meetings planned or held involving the name, oldest first."""
     mine = [c for c in claims if c.claim.type == "meeting" and (_subject_is(c, name) or _object_is(c, name))]
@@ -505,10 +522,8 @@ def build_story(inp: StoryInput, related: list[StoryClaim] | None = None) -> Sto
         _club_state(story, claims, inp)
     story.contracts = [
         Line("contract", f"contract with {c.claim.object} until {c.claim.when}", [c], c.claim.when)
-        for c in sorted(claims, key=_key)
-        if c.claim.type == "contract_until"
-        and (kind == "person" and _subject_is(c, name))
-        and not ran_out_before_its_report(c)
+        for c in newest_contracts(claims, name)
+        if kind == "person"
     ]
     story.meetings = meetings(claims, name)
     story.stale = stale(claims, inp.as_of)
