@@ -47,7 +47,7 @@ def reports(shared_dir: Path) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def corpus(shared_dir: Path) -> dict[str, dict]:
     """The few corpus reports the tests use, read from the stream itself."""
-    wanted = {"ziv-gdelt-06be042bfaad", "ziv-gdelt-de8c20b989e2"}
+    wanted = {"ziv-gdelt-06be042bfaad", "ziv-gdelt-de8c20b989e2", "ziv-gdelt-fdd9a34f8f0e"}
     found: dict[str, dict] = {}
     with (shared_dir / "corpus" / "football_news.jsonl").open(encoding="utf-8") as f:
         for line in f:
@@ -589,3 +589,48 @@ def test_a_spell_ends_on_its_first_end_not_a_later_look_back_at_a_sacking(
     assert told.startswith(
         "Erik ten Hag's spell as head coach of Manchester United ended on 28 October 2024"
     ), told
+
+
+def test_a_contract_is_told_from_its_newest_report_and_runs_only_where_he_is_in_post(
+    corpus: dict[str, dict], reports: dict[str, dict], tmp_path: Path
+) -> None:
+    """Rule: a later report's contract end replaces an earlier one's for the same club (the Daily
+    Mail, September 2023: Ancelotti's contract "runs out at the end of the current campaign";
+    ESPN via MyJoyOnline, May 2025: "a contract until June 2026"), and a contract "runs" only at
+    a club he is in post at: once a report has him replaced (train t0255, June 2025), the brief
+    says it had been due to run, and never gives the superseded end."""
+    rm = "Real Madrid"
+    mail, espn, later = corpus["ziv-gdelt-de8c20b989e2"], corpus["ziv-gdelt-fdd9a34f8f0e"], reports["t0255"]
+    said = (
+        (
+            mail,
+            [
+                claim(
+                    mail, "coach_of", "Carlo Ancelotti", rm, "current", "tipped to replace Carlo Ancelotti"
+                ),
+                replace(
+                    claim(mail, "contract_until", "Carlo Ancelotti", rm, None, "contract at the Santiago"),
+                    when="2024-06",
+                ),
+            ],
+        ),
+        (
+            espn,
+            [
+                replace(
+                    claim(espn, "contract_until", "Carlo Ancelotti", rm, None, "contract until June 2026"),
+                    when="2026-06",
+                )
+            ],
+        ),
+        (later, [claim(later, "coach_of", "Carlo Ancelotti", rm, "former", "who replaced Carlo Ancelotti")]),
+    )
+    with Store.open(store_of(tmp_path, *said)) as store:
+        in_post = story_of(store, "Carlo Ancelotti", as_of="2023-09-26")
+        gone = story_of(store, "Carlo Ancelotti", as_of="2025-06-12")
+    assert in_post is not None and gone is not None
+    assert "Ancelotti's contract runs until June 2024" in render(in_post)
+    assert [ln.claims[0].claim.when for ln in gone.contracts] == ["2026-06"]
+    told = render(gone)
+    assert "Ancelotti's contract with Real Madrid had been due to run until June 2026" in told, told
+    assert "June 2024" not in told and "runs until" not in told
