@@ -544,7 +544,8 @@ def test_a_contract_end_before_its_own_report_is_no_contract_line(
     report is a misread date (a signing's: "signed a new five-year contract back in July 2021",
     90min, 8 June 2023, train t0665), not his contract's end: no contract line and no stale
     contract. An end after its report is still told (Jorginho's contract "expires at the end of
-    the season", 23 October 2023, train t0687)."""
+    the season", 23 October 2023, train t0687): a player's contract runs until its end, then had
+    been due to run."""
     smith_rowe, jorginho = reports["t0665"], reports["t0687"]
     signed = claim(
         smith_rowe, "contract_until", "Emile Smith Rowe", "Arsenal", None, "five-year contract back"
@@ -553,11 +554,14 @@ def test_a_contract_end_before_its_own_report_is_no_contract_line(
     said = ((smith_rowe, [replace(signed, when="2021-07")]), (jorginho, [replace(expires, when="2024-06")]))
     with Store.open(store_of(tmp_path, *said)) as store:
         misread = story_of(store, "Emile Smith Rowe", as_of="2023-06-30")
-        to_come = story_of(store, "Jorginho", as_of="2024-07-31")
+        to_come = story_of(store, "Jorginho", as_of="2023-12-01")
+        passed = story_of(store, "Jorginho", as_of="2024-07-31")
     assert misread is not None and not misread.contracts and not misread.stale
     assert "July 2021" not in render(misread)
     assert to_come is not None and [ln.claims[0].claim.when for ln in to_come.contracts] == ["2024-06"]
-    assert "June 2024" in render(to_come) and to_come.stale
+    assert "Jorginho's contract runs until June 2024" in render(to_come), render(to_come)
+    assert passed is not None and passed.stale
+    assert "Jorginho's contract with Arsenal had been due to run until June 2024" in render(passed)
 
 
 def test_a_spell_ends_on_its_first_end_not_a_later_look_back_at_a_sacking(

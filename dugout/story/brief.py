@@ -197,17 +197,24 @@ def _undated_contracts(story: Story, short: str) -> list[Sentence]:
     return out
 
 
+def _passed(when: str, as_of: str | None) -> bool:
+    return bool(as_of) and when < as_of[: len(when)]
+
+
 def _contracts(story: Story, short: str, posts: list[str]) -> list[Sentence]:
     """The contract sentences: runs until, stale while he is still in post at its club (`posts`:
-    the clubs of his posts now), or had been due to run at a club he has left; a contract with
-    no end date only as `_undated_contracts` says."""
+    the clubs of his posts now), or had been due to run at a club he has left; a player's (no
+    post of his known) runs until its end is past. A contract with no end date only as
+    `_undated_contracts` says."""
     out: list[Sentence] = _undated_contracts(story, short)
     stale_ids = {s.claim.id for s in story.stale}
     for ln in story.contracts:
         c = ln.claims[0]
         if not c.claim.when:
             continue
-        current = any(names_match(c.claim.object, club) for club in posts)
+        current = any(names_match(c.claim.object, club) for club in posts) or (
+            not story.roles and not _passed(c.claim.when, story.as_of)
+        )  # a player's (no post of his is known): running until its end
         if c.id in stale_ids and current:
             s = next(s for s in story.stale if s.claim.id == c.id)
             later = s.later[-1] if s.later else None
