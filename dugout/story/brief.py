@@ -12,6 +12,7 @@ from typing import Any
 
 from dugout.kb.names import fold, names_match, short_name
 
+from .conflicts import passed
 from .dates import days_between, month_name
 from .lines import SHOWN, strongest
 from .load import StoryClaim
@@ -197,10 +198,6 @@ def _undated_contracts(story: Story, short: str) -> list[Sentence]:
     return out
 
 
-def _passed(when: str, as_of: str | None) -> bool:
-    return bool(as_of) and when < as_of[: len(when)]
-
-
 def _contracts(story: Story, short: str, posts: list[str]) -> list[Sentence]:
     """The contract sentences: runs until, stale while he is still in post at its club (`posts`:
     the clubs of his posts now), or had been due to run at a club he has left; a player's (no
@@ -213,7 +210,7 @@ def _contracts(story: Story, short: str, posts: list[str]) -> list[Sentence]:
         if not c.claim.when:
             continue
         current = any(names_match(c.claim.object, club) for club in posts) or (
-            not story.roles and not _passed(c.claim.when, story.as_of)
+            not story.roles and not passed(c.claim.when, story.as_of)
         )  # a player's (no post of his is known): running until its end
         if c.id in stale_ids and current:
             s = next(s for s in story.stale if s.claim.id == c.id)

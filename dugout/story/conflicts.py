@@ -345,8 +345,12 @@ def ran_out_before_its_report(c: StoryClaim) -> bool:
     the 151 the extractor read out of fold, nearly all a signing's date read as the end. So such
     an end is no contract line of the story and no stale contract (the claim stays in the store
     and the timeline)."""
-    when, published = c.claim.when, c.published
-    return bool(when and published and when < published[: len(when)])
+    return bool(c.claim.when) and passed(c.claim.when, c.published)
+
+
+def passed(when: str, day: str | None) -> bool:
+    """Whether a date, as precise as it is given ("2024-06", "2023"), is over by an ISO day."""
+    return bool(day) and when < day[: len(when)]
 
 
 def stale(claims: list[StoryClaim], as_of: str | None) -> list[Stale]:

@@ -119,10 +119,6 @@ class Standing:
     """Option key -> the club's coach now by the evidence about the club, who came after (`posts`)."""
 
 
-def _status(c: StoryClaim) -> bool:
-    return c.claim.type == "job_status"
-
-
 def day_of(c: StoryClaim) -> date:
     """The claim's report day (history notes, which a claim's own old date marks, support nothing)."""
     return c.report_day or date.min

@@ -520,11 +520,14 @@ def build_story(inp: StoryInput, related: list[StoryClaim] | None = None) -> Sto
         _person_state(story, claims, everything, inp)
     else:
         _club_state(story, claims, inp)
-    story.contracts = [
-        Line("contract", f"contract with {c.claim.object} until {c.claim.when}", [c], c.claim.when)
-        for c in newest_contracts(claims, name)
+    story.contracts = (
+        [
+            Line("contract", f"contract with {c.claim.object} until {c.claim.when}", [c], c.claim.when)
+            for c in newest_contracts(claims, name)
+        ]
         if kind == "person"
-    ]
+        else []
+    )
     story.meetings = meetings(claims, name)
     story.stale = stale(claims, inp.as_of)
     stale_ids = {s.claim.id for s in story.stale}
