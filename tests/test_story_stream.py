@@ -117,6 +117,26 @@ def _line(story, club: str):
 # -- Xabi Alonso, Leverkusen then Real Madrid: weight of dated evidence, a change, --as-of -----
 
 
+def _ten_hag_in_post(reports: dict[str, dict], *ids: str) -> list[tuple[dict, list[Claim]]]:
+    """Train reports calling Erik ten Hag Manchester United's manager, each with that claim."""
+    return [
+        (
+            reports[i],
+            [claim(reports[i], "coach_of", "Erik ten Hag", "Manchester United", "current", TEN_HAG[i])],
+        )
+        for i in ids
+    ]
+
+
+TEN_HAG = {
+    "t0149": "Manchester United manager Erik ten Hag may be",
+    "t0348": "Manchester United manager Erik ten Hag will leave",
+    "t0187": "Manchester United manager Erik ten Hag has been torn",
+    "t0043": "Manchester United manager Erik ten Hag called",
+}
+"""The sentence of each report that puts ten Hag in post."""
+
+
 def _alonso(r: dict[str, dict]) -> list[tuple[dict, list[Claim]]]:
     lev, rm = "Bayer Leverkusen", "Real Madrid"
     a = "Xabi Alonso"
@@ -252,14 +272,7 @@ def test_a_sentence_that_ends_a_post_ends_it(
         namibian, "coach_of", "Erik ten Hag", "Manchester United", "current", "rollercoaster reign as"
     )
     assert ends_post(ended)
-    before = [
-        (r, [claim(r, "coach_of", "Erik ten Hag", "Manchester United", "current", frag)])
-        for r, frag in (
-            (reports["t0149"], "Manchester United manager Erik ten Hag may be"),
-            (reports["t0187"], "Manchester United manager Erik ten Hag has been torn"),
-            (reports["t0043"], "Manchester United manager Erik ten Hag called"),
-        )
-    ]
+    before = _ten_hag_in_post(reports, "t0149", "t0187", "t0043")
     with Store.open(store_of(tmp_path, *before, (namibian, [ended]))) as store:
         story = story_of(store, "Erik ten Hag")
         earlier = story_of(store, "Erik ten Hag", as_of="2024-09-30")
@@ -286,13 +299,7 @@ def test_a_spell_ends_on_the_day_its_end_was_reported_not_the_newest_former_ment
     former = claim(
         later, "coach_of", "Erik ten Hag", "Manchester United", "former", "Former manager Erik ten Hag"
     )
-    before = [
-        (r, [claim(r, "coach_of", "Erik ten Hag", "Manchester United", "current", frag)])
-        for r, frag in (
-            (reports["t0149"], "Manchester United manager Erik ten Hag may be"),
-            (reports["t0187"], "Manchester United manager Erik ten Hag has been torn"),
-        )
-    ]
+    before = _ten_hag_in_post(reports, "t0149", "t0187")
     with Store.open(store_of(tmp_path, *before, (namibian, [ended]), (later, [former]))) as store:
         story = story_of(store, "Erik ten Hag")
     assert story is not None and story.as_of == "2025-02-14"
@@ -499,15 +506,7 @@ def test_brief_says_ten_hag_and_luis_enrique_and_cites_three_and_more(
     from dugout.story.brief import _surname
 
     assert _surname("Luis Enrique") == "Luis Enrique" and _surname("Erik ten Hag") == "ten Hag"
-    said = [
-        (r, [claim(r, "coach_of", "Erik ten Hag", "Manchester United", "current", frag)])
-        for r, frag in (
-            (reports["t0149"], "Manchester United manager Erik ten Hag may be"),
-            (reports["t0348"], "Manchester United manager Erik ten Hag will leave"),
-            (reports["t0187"], "Manchester United manager Erik ten Hag has been torn"),
-            (reports["t0043"], "Manchester United manager Erik ten Hag called"),
-        )
-    ]
+    said = _ten_hag_in_post(reports, "t0149", "t0348", "t0187", "t0043")
     rec = reports["t0149"]
     said[0][1].append(
         claim(
@@ -579,13 +578,7 @@ def test_a_spell_ends_on_its_first_end_not_a_later_look_back_at_a_sacking(
     sacked = claim(
         look_back, "job_status", "Erik ten Hag", "Manchester United", "dismissed", "who was sacked in"
     )
-    before = [
-        (r, [claim(r, "coach_of", "Erik ten Hag", "Manchester United", "current", frag)])
-        for r, frag in (
-            (reports["t0149"], "Manchester United manager Erik ten Hag may be"),
-            (reports["t0187"], "Manchester United manager Erik ten Hag has been torn"),
-        )
-    ]
+    before = _ten_hag_in_post(reports, "t0149", "t0187")
     with Store.open(store_of(tmp_path, *before, (namibian, [over]), (look_back, [sacked]))) as store:
         story = story_of(store, "Erik ten Hag")
     assert story is not None and _line(story, "Manchester United").value == "former"

@@ -240,8 +240,12 @@ class CandidateMaker:
         """Each person–team candidate's team on the side the knowledge base knows the person at
         (`kb_side`)."""
         out = []
+        held: dict[str, dict[str, None]] = {}  # per person, his organisations read once
         for c in candidates:
-            side = kb_side(self.kb, c.subject.entity, c.object.entity, published)
+            person = c.subject.entity
+            if person.id not in held:
+                held[person.id] = held_at(self.kb, person, published)
+            side = _side_for(self.kb, held[person.id], c.object.entity)
             out.append(c if side is c.object.entity else replace(c, object=replace(c.object, entity=side)))
         return out
 

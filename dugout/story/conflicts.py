@@ -178,7 +178,7 @@ def _clash(a: StoryClaim, b: StoryClaim) -> str | None:
         if sa == "end" and sb in ("safe", "risk") and cb.value != "appointed":
             return f"{ca.value} yet still {cb.value} {_span(a, b, gap)}"
         if gap == 0 and sa == "end" and sb in ("safe", "risk"):
-            return f"{ca.value} and {cb.value} in one report"
+            return f"{ca.value} and {cb.value} {_span(a, b, gap)}"
     if t == "meeting" and gap <= STATUS_WINDOW:
         pair_a = {fold(ca.subject), fold(ca.object)}
         pair_b = {fold(cb.subject), fold(cb.object)}
