@@ -504,23 +504,28 @@ def test_drafts_read_once_at_a_low_threshold_give_each_higher_ones_claims(sample
 
 def test_a_pair_stated_twice_is_read_from_its_first_sentence_with_its_best_score() -> None:
     """General rule of decoding, on hand-made offers: where the value is not part of the key, the
-    claim of a pair stated in several sentences takes the first sentence's evidence, value and
-    modality (the report's news) and the best sentence's confidence; where the value is part of
-    the key (a job status), each reading is its own claim."""
+    claim of a candidate pair stated in several sentences takes the first sentence's evidence,
+    value and modality (the report's news) and the best sentence's confidence; a transfer is read
+    from its best-scoring sentence; where the value is part of the key (a job status), each
+    reading is its own claim."""
     from dataclasses import replace
 
     from dugout.extract.decode import chosen
 
-    later = _draft("transfer", "Declan Rice", "Arsenal", "signed", 6, 0.9)
+    later = _draft("candidate_for", "Xabi Alonso", "Real Madrid", "offered", 6, 0.9)
     offered = [
         replace(later, claim=replace(later.claim, confidence=0.9)),
+        _draft("candidate_for", "Xabi Alonso", "Real Madrid", "linked", 2, 0.5),
+        _draft("transfer", "Declan Rice", "Arsenal", "signed", 6, 0.9),
         _draft("transfer", "Declan Rice", "Arsenal", "interest", 2, 0.5),
         _draft("job_status", "Gareth Southgate", "England", "at_risk", 1, 0.4),
         _draft("job_status", "Gareth Southgate", "England", "resigned", 3, 0.8),
     ]
     kept = chosen(offered)
+    candidate = next(d.claim for d in kept if d.claim.type == "candidate_for")
+    assert (candidate.value, candidate.evidence, candidate.confidence) == ("linked", "sentence 2", 0.9)
     transfer = next(d.claim for d in kept if d.claim.type == "transfer")
-    assert (transfer.value, transfer.evidence, transfer.confidence) == ("interest", "sentence 2", 0.9)
+    assert (transfer.value, transfer.evidence) == ("signed", "sentence 6")
     assert {d.claim.value for d in kept if d.claim.type == "job_status"} == {"at_risk", "resigned"}
 
 
