@@ -28,6 +28,7 @@ from dugout.extract.model import (
     ClaimModel,
     ModelError,
     encode,
+    kb_dropout,
     load_model,
     read_card,
     rows_of_type,
@@ -145,6 +146,25 @@ def test_detectors_score_only_rows_of_their_kinds(sample) -> None:
         assert np.allclose(
             model._scores(claim_type, X_trees, rows_of_type(claim_type, rows)), expected, rtol=0, atol=1e-12
         )
+
+
+def test_kb_dropout_reads_a_share_of_known_people_as_unknown(sample) -> None:
+    """General rule of training: a seeded share of the rows whose subject is a person the
+    knowledge base knows lose what it says of him (his posts, his post at the team) and read as
+    unknown, the same rows for the same seed; rows of unknown people, of clubs, and every
+    feature of the text are left as they are."""
+    rows = [row for report in sample for row in report.rows]
+    known = [k for k, r in enumerate(rows) if "s_kind=person" in r.features and "s_known=True" in r.features]
+    assert known and any(k not in known for k in range(len(rows)))
+    dropped = kb_dropout(rows, 0.3, seed=4)
+    assert dropped == kb_dropout(rows, 0.3, seed=4) and kb_dropout(rows, 0.0, seed=4) == rows
+    changed = [k for k, (a, b) in enumerate(zip(rows, dropped, strict=True)) if a.features != b.features]
+    assert set(changed) <= set(known) and 0.2 < len(changed) / len(known) < 0.4
+    for k in changed:
+        before, after = rows[k].features, dropped[k].features
+        assert "s_known=False" in after and not any(f.startswith(("s_kb_role=", "kb_pair")) for f in after)
+        assert {f for f in before if f.startswith(("s_left", "path=", "w="))} <= set(after)
+        assert dropped[k].labels is rows[k].labels and dropped[k].kind == rows[k].kind
 
 
 def test_trees_read_every_positive_and_a_share_of_negatives() -> None:

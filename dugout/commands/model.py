@@ -67,6 +67,17 @@ def train_command(
             "measured in the README, Quality: The eighth session).",
         ),
     ] = 0.35,
+    kb_dropout: Annotated[
+        float,
+        typer.Option(
+            "--kb-dropout",
+            min=0.0,
+            max=1.0,
+            help="Share of the training candidates about a person the knowledge base knows that are "
+            "read as if it did not, so the model leans less on it for people it does not know "
+            "(0: none; measured and not kept in the README, Quality: The thirteenth session).",
+        ),
+    ] = 0.0,
 ) -> None:
     """Rebuild the claim model from annotated reports, cross-validated by report.
 
@@ -100,6 +111,7 @@ def train_command(
             trees=trees,
             negatives=negatives,
             linear_weight=linear_weight,
+            kb_dropout=kb_dropout,
         )
     except TrainingDataError as e:
         fail(str(e))
@@ -149,6 +161,8 @@ def print_card(card: dict, folder: Path) -> None:
         )
         if model.get("linear_weight"):
             learner += f", blended with a logistic detector at {model['linear_weight']:g}"
+        if model.get("kb_dropout"):
+            learner += f", {model['kb_dropout']:g} of known people read as unknown"
     console.print(
         f"trained on {data.get('reports')} reports, {data.get('gold_claims')} gold claims "
         f"from {', '.join(data.get('folders', []))} (fingerprint {data.get('fingerprint')}); "

@@ -411,6 +411,7 @@ def _card(data, annotated, model, cv, folds, seed, seconds) -> dict:
             "negatives": model.negatives,
             "value_trees": model.value_trees,
             "linear_weight": model.linear_weight if model.linear_ is not None else 0.0,
+            "kb_dropout": model.kb_dropout,
             "features": len(model.vectorizer_.vocabulary_),
             "seed": seed,
         },
