@@ -255,3 +255,33 @@ def test_a_post_s_edge_is_the_month_or_year_it_is_dated_to() -> None:
     assert Role("p", "head_coach", "c", "2021", "2023").edge_on("2023-04-11") == "ends"
     assert Role("p", "head_coach", "c", "2021-06-01", "2023-04-11").edge_on("2023-04-11") is None
     assert spell.edge_on(None) is None
+
+
+def test_an_undated_report_is_read_at_the_month_its_people_s_posts_meet(train_articles) -> None:
+    """Rule: an undated report's knowledge-base features are read at the latest month where the
+    most of the posts it pairs in a sentence overlap (`dating.estimated_date`), and flagged as
+    read at a guessed date. The Herald's report on Brendan Rodgers' return to Celtic (train
+    t0044, published 2023-06-09), its date taken away: read at 2023-06, his Celtic pair now, his
+    Leicester City pair (his post to 2023-04) past. A report that pairs no one with a team he
+    held a dated post at (train t0013, on Nigeria's qualifier) stays undated."""
+    from dataclasses import replace
+
+    from dugout.extract.dating import estimated_date, latest_month
+
+    doc, sentence = EDGE_REPORT
+    kb = load_kb()
+    article = next(iter(train_articles({doc})))
+    parsed = next(iter(parse_articles([replace(article, published=None)])))
+    resolved = Resolver(kb).resolve(parsed)
+    report = ReportView.of(resolved, kb, [None] * len(resolved.sentences))
+    assert (report.kb_date, report.date_guessed) == ("2023-06", True)
+    index = _index(resolved, sentence)
+    pairs = {
+        c.object.entity.name: set(kb_pair_features(c.subject, c.object, report))
+        for c in CandidateMaker(kb)(resolved)
+        if c.sentence == index and c.subject.entity.name == "Brendan Rodgers" and c.object is not None
+    }
+    assert {"kb_pair_now=head_coach", "kb_pair_date_guessed"} <= pairs["Celtic"]
+    assert {"kb_pair_past=head_coach", "kb_pair_date_guessed"} <= pairs["Leicester City"]
+    quiet = Resolver(kb).resolve(next(iter(parse_articles(train_articles({"t0013"})))))
+    assert quiet.article.published is None and estimated_date(quiet, kb, latest_month(kb)) is None

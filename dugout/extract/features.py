@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
+from dugout.extract.dating import estimated_date, latest_month
 from dugout.extract.lexicon import classes
 from dugout.extract.pairs import Candidate, Party
 from dugout.extract.scores import SCORE, scores_in
@@ -58,6 +59,10 @@ class ReportView:
     person, among its other named entities for the rest."""
     pairs: PairIndex | None = None
     """Where the report pairs each candidate's parties (`PairIndex.of`), for `pair_features`."""
+    kb_date: str | None = None
+    """The date the knowledge base is read at: the publication date, or for an undated report
+    the month its people's posts say it was written in (`dating.estimated_date`)."""
+    date_guessed: bool = False
 
     @classmethod
     def of(cls, resolved: ResolvedArticle, kb: KnowledgeBase, attributions: list[str | None]) -> ReportView:
@@ -70,6 +75,7 @@ class ReportView:
                 if m.kind == "club":
                     clubs[m.entity.id] += 1
         published = resolved.article.published or ""
+        kb_date = published or estimated_date(resolved, kb, latest_month(kb))
         return cls(
             resolved,
             kb,
@@ -79,6 +85,8 @@ class ReportView:
             title=(resolved.article.title or "").lower(),
             year=int(published[:4]) if published[:4].isdigit() else None,
             rank=_ranks(others) | _ranks(people),
+            kb_date=kb_date or None,
+            date_guessed=bool(kb_date) and not published,
         )
 
 
@@ -370,7 +378,7 @@ def party_features(party: Party, side: str, report: ReportView) -> Features:
     words = e.name.lower().split()
     if words and words[-1] in report.title:
         f[f"{side}_in_title"] = 1.0
-    for role in report.kb.roles_known(e.id, report.resolved.article.published):
+    for role in report.kb.roles_known(e.id, report.kb_date):
         f[f"{side}_kb_role={role.role}"] = 1.0
     return f
 
@@ -380,7 +388,7 @@ def kb_pair_features(subject: Party, obj: Party, report: ReportView) -> Features
     at the report's date or over (roles begun later are not read: `KnowledgeBase.roles_known`).
     A post dated only to the month or year the report falls in is also read as ending or
     beginning then (`Role.edge_on`)."""
-    published = report.resolved.article.published
+    published = report.kb_date
     f: Features = {}
     for role in report.kb.roles_known(subject.entity.id, published):
         if role.organisation != obj.entity.id:
@@ -394,6 +402,8 @@ def kb_pair_features(subject: Party, obj: Party, report: ReportView) -> Features
             if edge:  # "now" only to the month or year: the change may have come before the report
                 f[f"kb_pair_{edge}={role.role}"] = 1.0
         f[f"kb_pair_{tense}={role.role}"] = 1.0
+    if f and report.date_guessed:  # read at a guessed date: surer than none, less than a real one
+        f["kb_pair_date_guessed"] = 1.0
     return f
 
 
@@ -473,9 +483,11 @@ def stand_in(
     """What stands in a sentence for a team it does not name: a person the knowledge base holds
     at that team on the report's date (at any time, in an undated report: "Guardiola's side have
     completed deals for X"), else the club pronoun nearest the subject. None when neither is
-    there."""
+    there. An undated report's guessed date (`ReportView.kb_date`) is not read here: "X's side"
+    names the coach of the day, and a wrong guess would lose him ("Dybala made the switch to
+    Jose Mourinho's side", train t0041, guessed 2017-05 from Totti's captaincy)."""
     doc = view.span.doc
-    published = report.resolved.article.published
+    published = report.resolved.article.published  # not a guessed date: any post will do
     held = {
         r.person
         for r in report.kb.roles_at.get(team.entity.id, ())
