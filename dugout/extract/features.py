@@ -385,20 +385,20 @@ def party_features(party: Party, side: str, report: ReportView) -> Features:
 
 def kb_pair_features(subject: Party, obj: Party, report: ReportView) -> Features:
     """What the knowledge base knows of the person at the team: a role, and whether it is held
-    at the report's date or over (roles begun later are not read: `KnowledgeBase.roles_known`).
-    A post dated only to the month or year the report falls in is also read as ending or
-    beginning then (`Role.edge_on`)."""
-    published = report.kb_date
+    at the report's date (`ReportView.kb_date`: guessed for an undated report) or over (roles
+    begun later are not read: `KnowledgeBase.roles_known`). A post dated only to the month or
+    year the report falls in is also read as ending or beginning then (`Role.edge_on`)."""
+    date = report.kb_date
     f: Features = {}
-    for role in report.kb.roles_known(subject.entity.id, published):
+    for role in report.kb.roles_known(subject.entity.id, date):
         if role.organisation != obj.entity.id:
             continue
         f[f"kb_pair={role.role}"] = 1.0
-        if not published:
+        if not date:
             tense = "undated"
         else:  # a role read here has begun by then, so one not held then is over
-            tense = "now" if role.active_on(published) else "past"
-            edge = role.edge_on(published) if tense == "now" else None
+            tense = "now" if role.active_on(date) else "past"
+            edge = role.edge_on(date) if tense == "now" else None
             if edge:  # "now" only to the month or year: the change may have come before the report
                 f[f"kb_pair_{edge}={role.role}"] = 1.0
         f[f"kb_pair_{tense}={role.role}"] = 1.0
