@@ -266,7 +266,7 @@ def test_an_undated_report_is_read_at_the_month_its_people_s_posts_meet(train_ar
     held a dated post at (train t0013, on Nigeria's qualifier) stays undated."""
     from dataclasses import replace
 
-    from dugout.extract.dating import estimated_date, latest_month
+    from dugout.extract.dating import estimated_date
 
     doc, sentence = EDGE_REPORT
     kb = load_kb()
@@ -284,4 +284,4 @@ def test_an_undated_report_is_read_at_the_month_its_people_s_posts_meet(train_ar
     assert {"kb_pair_now=head_coach", "kb_pair_date_guessed"} <= pairs["Celtic"]
     assert {"kb_pair_past=head_coach", "kb_pair_date_guessed"} <= pairs["Leicester City"]
     quiet = Resolver(kb).resolve(next(iter(parse_articles(train_articles({"t0013"})))))
-    assert quiet.article.published is None and estimated_date(quiet, kb, latest_month(kb)) is None
+    assert quiet.article.published is None and estimated_date(quiet, kb) is None

@@ -23,8 +23,6 @@ report (May 2023) is guessed May 2025, when Ancelotti left Real Madrid for Brazi
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from dugout.kb.index import KnowledgeBase
 from dugout.kb.model import Role
 from dugout.nlp.entities import ResolvedArticle
@@ -42,11 +40,9 @@ def paired_posts(resolved: ResolvedArticle, kb: KnowledgeBase) -> set[Role]:
     return posts
 
 
-def _month(date: str, end: bool = False) -> str:
-    """An ISO date of the knowledge base ("2019", "2019-07", "2019-07-01") as a month."""
-    if len(date) >= 7:
-        return date[:7]
-    return f"{date[:4]}-{'12' if end else '01'}"
+def _month(date: str) -> str:
+    """The month a knowledge-base date ("2019", "2019-07", "2019-07-01") begins in."""
+    return date[:7] if len(date) >= 7 else f"{date[:4]}-01"
 
 
 def _months(first: str, last: str) -> list[str]:
@@ -58,22 +54,14 @@ def _months(first: str, last: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=4)
-def latest_month(kb: KnowledgeBase) -> str:
-    """The knowledge base's own present: the latest month any of its posts begins or ends in."""
-    dates = [d for roles in kb.roles_of.values() for r in roles for d in (r.start, r.end) if d]
-    return max(_month(d, end=True) for d in dates) if dates else "2000-01"
-
-
-def estimated_date(resolved: ResolvedArticle, kb: KnowledgeBase, now: str) -> str | None:
+def estimated_date(resolved: ResolvedArticle, kb: KnowledgeBase) -> str | None:
     """The month ("2019-07") an undated report was most likely written in (see the module's
-    docstring), no later than `now`; None when it pairs no one with a team he held a dated post
-    at. A dated report keeps its date: this is not called for it."""
+    docstring), no later than the knowledge base's latest month; None when it pairs no one with
+    a team he held a dated post at. A dated report keeps its date: this is not called for it."""
     posts = paired_posts(resolved, kb)
-    if not posts:
+    if not posts or kb.latest_month is None:
         return None
-    first = min(_month(r.start) for r in posts if r.start)
-    months = _months(first, now)
+    months = _months(min(_month(r.start) for r in posts), kb.latest_month)
     cover = [sum(r.active_on(m) for r in posts) for m in months]
     best = max(cover)
     return next(m for m, c in zip(reversed(months), reversed(cover), strict=True) if c == best)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from dugout.extract.dating import estimated_date, latest_month
+from dugout.extract.dating import estimated_date
 from dugout.extract.lexicon import classes
 from dugout.extract.pairs import Candidate, Party
 from dugout.extract.scores import SCORE, scores_in
@@ -62,7 +62,6 @@ class ReportView:
     kb_date: str | None = None
     """The date the knowledge base is read at: the publication date, or for an undated report
     the month its people's posts say it was written in (`dating.estimated_date`)."""
-    date_guessed: bool = False
 
     @classmethod
     def of(cls, resolved: ResolvedArticle, kb: KnowledgeBase, attributions: list[str | None]) -> ReportView:
@@ -75,7 +74,7 @@ class ReportView:
                 if m.kind == "club":
                     clubs[m.entity.id] += 1
         published = resolved.article.published or ""
-        kb_date = published or estimated_date(resolved, kb, latest_month(kb))
+        kb_date = published or estimated_date(resolved, kb)
         return cls(
             resolved,
             kb,
@@ -86,8 +85,12 @@ class ReportView:
             year=int(published[:4]) if published[:4].isdigit() else None,
             rank=_ranks(others) | _ranks(people),
             kb_date=kb_date or None,
-            date_guessed=bool(kb_date) and not published,
         )
+
+    @property
+    def date_guessed(self) -> bool:
+        """Whether `kb_date` is a guess (the report carries no date of its own)."""
+        return self.kb_date is not None and not self.resolved.article.published
 
 
 def _ranks(counts: Counter[str]) -> dict[str, int]:

@@ -8,7 +8,7 @@ scanning the knowledge base per mention.
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from dugout.kb.loader import BUNDLED_DIR, load_files, user_dir
@@ -175,6 +175,14 @@ class KnowledgeBase:
 
     def national_team(self, country: str) -> Entity | None:
         return self.entities.get(entity_id("national_team", country))
+
+    @cached_property
+    def latest_month(self) -> str | None:
+        """The knowledge base's own present: the latest month ("2025-12") any of its posts
+        begins or ends in (a post ending in "2025" ends by "2025-12"); None without dated posts.
+        The latest an undated report can be guessed to (`extract.dating`)."""
+        dates = [d for roles in self.roles_of.values() for r in roles for d in (r.start, r.end) if d]
+        return max(d[:7] if len(d) >= 7 else f"{d[:4]}-12" for d in dates) if dates else None
 
     def stats(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
